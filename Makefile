@@ -1,0 +1,50 @@
+# Upright: `make run` serves a demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# A key for local runs and tests only; production sets DJANGO_SECRET_KEY itself.
+LOCAL_KEY := local-only-insecure-key-not-for-production
+
+.PHONY: run test lint check bench bench-engine bench-web clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Upright needs Python 3.11 or newer; set PYTHON=python3.x")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.installed
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_data
+	@echo ""
+	@echo "Upright is starting at http://$(HOST):$(PORT)/  (stop it with Ctrl+C)"
+	@echo ""
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-dev
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(LOCAL_KEY)} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: $(VENV)/.installed
+	DJANGO_SECRET_KEY=$(LOCAL_KEY) $(BIN)/python manage.py check
+	DJANGO_SECRET_KEY=$(LOCAL_KEY) $(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: bench-engine
+
+bench-engine: $(VENV)/.installed-dev
+	DJANGO_SECRET_KEY=$(LOCAL_KEY) $(BIN)/python -m pytest benchmarks/test_engine_speed.py --benchmark-only -p no:randomly
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,67 @@
+"""Staff roles: the groups and the permissions each one holds.
+
+The server enforces these with permission checks on every view; menus only follow them.
+"""
+
+NURSE = "Nurse"
+CLINICIAN = "Clinician"
+ADMINISTRATOR = "Administrator"
+
+_NURSE_PERMISSIONS = {
+    "patients.view_patient",
+    "patients.add_patient",
+    "patients.change_patient",
+    "patients.view_encounter",
+    "patients.add_encounter",
+    "triage.view_intakedraft",
+    "triage.add_intakedraft",
+    "triage.change_intakedraft",
+    "triage.delete_intakedraft",
+    "triage.view_careplan",
+    "triage.view_recommendation",
+    "triage.view_followup",
+    "triage.add_followup",
+    "triage.change_followup",
+    "triage.view_visitrecord",
+    "triage.add_visitrecord",
+    "triage.view_escalation",
+}
+_CLINICIAN_PERMISSIONS = _NURSE_PERMISSIONS | {
+    "patients.change_encounter",
+    "patients.sign_off_encounter",
+    "patients.void_encounter",
+    "patients.view_outcomes",
+    "triage.change_escalation",
+    "triage.close_escalation",
+}
+_ADMINISTRATOR_PERMISSIONS = _CLINICIAN_PERMISSIONS | {
+    "auth.view_user",
+    "auth.add_user",
+    "auth.change_user",
+    "auth.view_group",
+    "auth.add_group",
+    "auth.change_group",
+    "patients.view_chartaccess",
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    NURSE: frozenset(_NURSE_PERMISSIONS),
+    CLINICIAN: frozenset(_CLINICIAN_PERMISSIONS),
+    ADMINISTRATOR: frozenset(_ADMINISTRATOR_PERMISSIONS),
+}
+
+# Roles whose members use the Django admin (it needs is_staff).
+ADMIN_SITE_ROLES = frozenset({CLINICIAN, ADMINISTRATOR})
+
+
+def sync_role_groups(group_model, permission_model) -> None:
+    """Create the role groups and give each exactly its permissions (idempotent)."""
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        wanted = []
+        for code in sorted(codes):
+            app_label, codename = code.split(".")
+            wanted.append(
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,58 @@
+"""Shared fixtures: signed-in clients for each role, and settings fit for tests."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from patients import roles
+
+from .factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs `collectstatic`; tests serve static files from the finders.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_user(role: str | None, **kwargs):
+    """A user in the given role group (None: a signed-in user with no role)."""
+    user = UserFactory(is_staff=role in roles.ADMIN_SITE_ROLES, **kwargs)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def nurse(db):
+    return make_user(roles.NURSE, username="nurse1")
+
+
+@pytest.fixture
+def clinician(db):
+    return make_user(roles.CLINICIAN, username="clinician1")
+
+
+@pytest.fixture
+def administrator(db):
+    return make_user(roles.ADMINISTRATOR, username="admin1")
+
+
+@pytest.fixture
+def nurse_client(client, nurse):
+    client.force_login(nurse)
+    return client
+
+
+@pytest.fixture
+def clinician_client(client, clinician):
+    client.force_login(clinician)
+    return client
+
+
+@pytest.fixture
+def admin_client_role(client, administrator):
+    client.force_login(administrator)
+    return client

@@ -1,0 +1,150 @@
+"""Patient pages through HTTP: search, register, edit, chart, and bad input."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from patients.models import ChartAccess, Patient
+from tests.factories import EncounterFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "mrn": " mrn-2001 ",
+    "family_name": "Lovelace",
+    "given_name": "Ada",
+    "date_of_birth": "1985-12-10",
+    "sex": "female",
+    "phone": "",
+}
+
+
+def test_search_matches_record_number_and_names_ignoring_case(nurse_client):
+    PatientFactory(mrn="MRN-777", family_name="Okafor", given_name="Chidi")
+    PatientFactory(mrn="MRN-123", family_name="Smith", given_name="Anna")
+    url = reverse("patients:list")
+    for term in ("mrn-777", "okaFOR", "chid", "Chidi Okafor"):
+        response = nurse_client.get(url, {"q": term})
+        assert [p.mrn for p in response.context["page"].object_list] == ["MRN-777"], term
+    response = nurse_client.get(url, {"q": "nobody"})
+    assert list(response.context["page"].object_list) == []
+    assert "No patient matches" in response.content.decode()
+
+
+def test_list_is_paginated(nurse_client):
+    PatientFactory.create_batch(30)
+    response = nurse_client.get(reverse("patients:list"), {"page": 2})
+    assert response.context["page"].number == 2
+    assert len(response.context["page"].object_list) == 5
+
+
+def test_list_query_count_does_not_grow_with_patients(nurse_client, django_assert_max_num_queries):
+    PatientFactory.create_batch(3)
+    with django_assert_max_num_queries(10):
+        nurse_client.get(reverse("patients:list"))
+    PatientFactory.create_batch(40)
+    with django_assert_max_num_queries(10):
+        nurse_client.get(reverse("patients:list"), {"q": "Family"})
+
+
+def test_register_trims_and_upper_cases_record_number(nurse_client):
+    response = nurse_client.post(reverse("patients:create"), VALID)
+    patient = Patient.objects.get()
+    assert patient.mrn == "MRN-2001"
+    assert response.status_code == 302
+    assert response["Location"] == reverse("patients:chart", args=[patient.pk])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("date_of_birth", "2999-01-01", "cannot be in the future"),
+        ("date_of_birth", "1890-01-01", "before 1900"),
+        ("date_of_birth", "not-a-date", "Enter a valid date"),
+        ("family_name", "   ", "This field is required"),
+        ("given_name", "", "This field is required"),
+        ("mrn", "MRN 12", "letters, digits and single dashes"),
+        ("mrn", "MRN--12", "letters, digits and single dashes"),
+        ("mrn", "", "This field is required"),
+        ("sex", "alien", "Select a valid choice"),
+        ("phone", "call me", "Use digits"),
+    ],
+)
+def test_bad_input_is_explained_next_to_the_field_and_saves_nothing(
+    nurse_client, field, value, message
+):
+    response = nurse_client.post(reverse("patients:create"), {**VALID, field: value})
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert 'id="error-summary"' in response.content.decode()
+    assert not Patient.objects.exists()
+
+
+def test_duplicate_record_number_is_refused(nurse_client):
+    PatientFactory(mrn="MRN-2001")
+    response = nurse_client.post(reverse("patients:create"), VALID)
+    assert "already has this record number" in response.context["form"].errors["mrn"][0]
+    assert Patient.objects.count() == 1
+
+
+def test_same_name_and_birth_date_warns_with_a_link_and_can_be_overridden(nurse_client):
+    existing = PatientFactory(
+        mrn="MRN-1",
+        family_name="LOVELACE",
+        given_name="ada",
+        date_of_birth=datetime.date(1985, 12, 10),
+    )
+    response = nurse_client.post(reverse("patients:create"), VALID)
+    assert response.status_code == 200
+    assert reverse("patients:chart", args=[existing.pk]) in response.content.decode()
+    assert Patient.objects.count() == 1
+
+    response = nurse_client.post(
+        reverse("patients:create"), {**VALID, "confirm_not_duplicate": "on"}
+    )
+    assert response.status_code == 302
+    assert Patient.objects.count() == 2
+
+
+def test_edit_changes_demographics_and_keeps_record_number_unique(nurse_client):
+    patient = PatientFactory(mrn="MRN-1")
+    PatientFactory(mrn="MRN-2")
+    url = reverse("patients:edit", args=[patient.pk])
+    response = nurse_client.post(url, {**VALID, "mrn": "MRN-2"})
+    assert "already has this record number" in response.context["form"].errors["mrn"][0]
+    response = nurse_client.post(url, {**VALID, "mrn": "MRN-1", "phone": "020 7946 0000"})
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert (patient.family_name, patient.phone) == ("Lovelace", "020 7946 0000")
+
+
+def test_edit_refuses_a_future_birth_date(nurse_client):
+    patient = PatientFactory()
+    future = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = nurse_client.post(
+        reverse("patients:edit", args=[patient.pk]), {**VALID, "date_of_birth": future}
+    )
+    assert response.status_code == 200
+    patient.refresh_from_db()
+    assert patient.date_of_birth == datetime.date(1980, 5, 17)
+
+
+def test_chart_lists_encounters_newest_first_and_logs_the_opening(nurse_client, nurse):
+    patient = PatientFactory()
+    now = timezone.now()
+    older = EncounterFactory(patient=patient, occurred_at=now - datetime.timedelta(days=9))
+    newer = EncounterFactory(patient=patient, occurred_at=now)
+    response = nurse_client.get(reverse("patients:chart", args=[patient.pk]))
+    assert list(response.context["encounters"]) == [newer, older]
+    assert ChartAccess.objects.filter(user=nurse, patient=patient).count() == 1
+
+
+def test_missing_patient_is_404(nurse_client):
+    assert nurse_client.get(reverse("patients:chart", args=[999])).status_code == 404
+
+
+def test_user_without_a_role_cannot_see_patients(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("nobody", password="x-long-pass"))
+    assert client.get(reverse("patients:list")).status_code == 403

@@ -1,0 +1,323 @@
+"""Intake drafts, stored care plans, follow-up visits and escalations."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from patients.models import Encounter, Patient
+
+
+class IntakeDraft(models.Model):
+    """A nurse's unfinished intake, saved after every step so nothing is lost."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_drafts"
+    )
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="intake_drafts"
+    )
+    token = models.UUIDField(unique=True)
+    current_step = models.CharField(max_length=32, blank=True)
+    # Raw, not-yet-validated form answers per step; becomes typed columns on submit.
+    answers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["owner", "-updated_at"], name="draft_owner_recent_idx")]
+
+    def __str__(self):
+        return f"Intake draft {self.pk}"
+
+
+class CarePlan(models.Model):
+    """The engine's plan for one encounter, frozen as shown to the nurse."""
+
+    encounter = models.OneToOneField(Encounter, on_delete=models.PROTECT, related_name="care_plan")
+    ruleset = models.CharField("rule-set version", max_length=32)
+    pathway = models.CharField(max_length=16)
+    red_flags = models.JSONField(default=list, blank=True)
+    # The facts exactly as the engine evaluated them.
+    input_facts = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Care plan for encounter {self.encounter_id}"
+
+
+class FollowUpStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    COMPLETED = "completed", "Completed"
+    MISSED = "missed", "Missed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=FollowUpStatus.SCHEDULED, voided_at__isnull=True)
+
+    def due_on(self, day):
+        return self.open().filter(due_date=day)
+
+    def with_patient(self):
+        return self.select_related("encounter__patient")
+
+
+class FollowUp(models.Model):
+    """A visit in an episode's course: scheduled from the plan or added by staff."""
+
+    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="follow_ups")
+    due_date = models.DateField()
+    plan_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Day of the course the plan scheduled it for."
+    )
+    purpose = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.SCHEDULED
+    )
+    status_reason = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups_recorded",
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic lock: a write must name the version it read.
+    version = models.PositiveIntegerField(default=1)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups_voided",
+    )
+    void_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [
+            models.Index(
+                fields=["due_date"],
+                condition=Q(status="scheduled", voided_at__isnull=True),
+                name="followup_open_due_idx",
+            ),
+            models.Index(fields=["encounter", "due_date"], name="followup_encounter_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=FollowUpStatus.values), name="followup_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[FollowUpStatus.MISSED, FollowUpStatus.CANCELLED])
+                | ~Q(status_reason=""),
+                name="followup_missed_cancelled_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""),
+                name="followup_void_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Follow-up {self.pk} due {self.due_date:%Y-%m-%d}"
+
+
+class GlobalChange(models.IntegerChoices):
+    MUCH_WORSE = -5, "-5 vastly worse"
+    M4 = -4, "-4"
+    M3 = -3, "-3"
+    M2 = -2, "-2"
+    M1 = -1, "-1"
+    UNCHANGED = 0, "0 unchanged"
+    P1 = 1, "+1"
+    P2 = 2, "+2"
+    P3 = 3, "+3"
+    P4 = 4, "+4"
+    RECOVERED = 5, "+5 completely recovered"
+
+
+def _flag(help_text: str) -> models.BooleanField:
+    return models.BooleanField(default=False, help_text=help_text)
+
+
+def _activity_score():
+    return models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+
+
+class VisitRecord(models.Model):
+    """What was found at a completed follow-up visit, and the engine's assessment of it."""
+
+    follow_up = models.OneToOneField(FollowUp, on_delete=models.PROTECT, related_name="visit")
+    visit_date = models.DateField()
+    day = models.PositiveSmallIntegerField(help_text="Days since the intake encounter.")
+    pain_score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    muscle_relaxant_days = models.PositiveIntegerField(null=True, blank=True)
+    global_change = models.SmallIntegerField(choices=GlobalChange.choices)
+    activity_1_name = models.CharField(max_length=100, blank=True)
+    activity_1_score = _activity_score()
+    activity_2_name = models.CharField(max_length=100, blank=True)
+    activity_2_score = _activity_score()
+    activity_3_name = models.CharField(max_length=100, blank=True)
+    activity_3_score = _activity_score()
+    note = models.TextField(blank=True)
+
+    progressive_neuro_deficit = _flag("Progressive neurological deficit")
+    fever = _flag("Fever")
+    recent_bloodstream_infection = _flag("Recent bloodstream infection")
+    malignancy_history = _flag("History of cancer")
+    iv_drug_use = _flag("Intravenous drug use")
+    immunosuppression = _flag("Immunosuppression")
+    unexplained_weight_loss = _flag("Unexplained weight loss")
+    significant_trauma = _flag("Significant trauma")
+    osteoporosis = _flag("Known osteoporosis")
+    chronic_steroid_use = _flag("Long-term systemic corticosteroids")
+    bowel_bladder_dysfunction = _flag("New bowel or bladder dysfunction")
+    myelopathy_signs = _flag("Clumsy hands, loss of dexterity or gait imbalance")
+    cervical_arterial_signs = _flag("Dizziness, double vision, slurred speech, drop attacks...")
+
+    # The engine's assessment, frozen as shown.
+    outcome_status = models.CharField(max_length=16)
+    ruleset = models.CharField("rule-set version", max_length=32)
+    input_facts = models.JSONField()
+    red_flags = models.JSONField(default=list, blank=True)
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits_recorded"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["visit_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(pain_score__lte=10), name="visit_pain_0_10"),
+            models.CheckConstraint(
+                condition=Q(global_change__gte=-5, global_change__lte=5),
+                name="visit_global_change_range",
+            ),
+            models.CheckConstraint(
+                condition=(Q(activity_1_score__isnull=True) | Q(activity_1_score__lte=10))
+                & (Q(activity_2_score__isnull=True) | Q(activity_2_score__lte=10))
+                & (Q(activity_3_score__isnull=True) | Q(activity_3_score__lte=10)),
+                name="visit_activity_scores_0_10",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Visit {self.pk} (day {self.day})"
+
+
+class Recommendation(models.Model):
+    """One recommendation exactly as shown, in a care plan or a visit assessment."""
+
+    care_plan = models.ForeignKey(
+        CarePlan, on_delete=models.PROTECT, null=True, blank=True, related_name="recommendations"
+    )
+    visit = models.ForeignKey(
+        VisitRecord,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+    )
+    position = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=64)
+    indicator = models.CharField(max_length=16)
+    category = models.CharField(max_length=16)
+    summary = models.CharField(max_length=200)
+    detail = models.TextField()
+    sources = models.JSONField(default=list)
+    evidence = models.CharField(max_length=64, blank=True)
+    ruleset = models.CharField("rule-set version", max_length=32)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(care_plan__isnull=False) & Q(visit__isnull=True))
+                | (Q(care_plan__isnull=True) & Q(visit__isnull=False)),
+                name="recommendation_has_one_parent",
+            ),
+            models.CheckConstraint(
+                condition=Q(indicator__in=["info", "warning", "critical"]),
+                name="recommendation_indicator_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["code"], name="recommendation_code_idx")]
+
+    def __str__(self):
+        return self.code
+
+
+class EscalationOutcome(models.TextChoices):
+    IMAGING_ORDERED = "imaging_ordered", "Imaging ordered"
+    REFERRED = "referred", "Referred to a specialist"
+    SERIOUS_CAUSE_EXCLUDED = "serious_cause_excluded", "Serious cause excluded"
+    OTHER = "other", "Other"
+
+
+class EscalationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True, encounter__voided_at__isnull=True)
+
+
+class Escalation(models.Model):
+    """Red flags that need a clinician: open until a clinician records the outcome."""
+
+    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="escalations")
+    visit = models.ForeignKey(
+        VisitRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
+    )
+    red_flags = models.JSONField(default=list)
+    opened_at = models.DateTimeField()
+    outcome = models.CharField(max_length=32, choices=EscalationOutcome.choices, blank=True)
+    outcome_note = models.TextField(blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="escalations_closed",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = EscalationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+        permissions = [("close_escalation", "Can record the outcome of an escalation")]
+        indexes = [
+            models.Index(
+                fields=["opened_at"],
+                condition=Q(closed_at__isnull=True),
+                name="escalation_open_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | (~Q(outcome="") & Q(closed_by__isnull=False)),
+                name="escalation_closed_has_outcome",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Escalation {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
