@@ -1,7 +1,7 @@
 """Shared fixtures: signed-in clients for each role, and settings fit for tests."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from patients import roles
 
@@ -19,6 +19,10 @@ def _plain_static_storage(settings):
 
 def make_user(role: str | None, **kwargs):
     """A user in the given role group (None: a signed-in user with no role)."""
+    # Transactional tests (the browser's live server) flush the groups the migration made.
+    wanted = len(roles.ROLE_PERMISSIONS)
+    if Group.objects.filter(name__in=list(roles.ROLE_PERMISSIONS)).count() != wanted:
+        roles.sync_role_groups(Group, Permission)
     user = UserFactory(is_staff=role in roles.ADMIN_SITE_ROLES, **kwargs)
     if role:
         user.groups.add(Group.objects.get(name=role))
