@@ -1,0 +1,82 @@
+"""Follow-up rules (decision table section 5), one clinical case a row."""
+
+import pytest
+
+from triage.guideline import (
+    RULESET_VERSION,
+    EpisodeStatus,
+    IntakeFacts,
+    VisitFacts,
+    evaluate_follow_up,
+)
+
+from .cases import BASE_INTAKE, BASE_VISIT, FOLLOW_UP_CASES
+
+
+def assess(intake: dict | None = None, **visit):
+    return evaluate_follow_up(
+        IntakeFacts(**{**BASE_INTAKE, **(intake or {})}), VisitFacts(**{**BASE_VISIT, **visit})
+    )
+
+
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.name) for case in FOLLOW_UP_CASES])
+def test_follow_up_decision_table(case):
+    assessment = evaluate_follow_up(*case.build())
+
+    assert assessment.status == case.status
+    assert sorted(assessment.codes) == sorted(case.codes)
+
+
+def test_escalation_lists_the_red_flags_in_table_order():
+    assessment = assess(cervical_arterial_signs=True, fever=True)
+
+    assert assessment.status is EpisodeStatus.ESCALATED
+    assert assessment.red_flags == ("fever", "cervical_arterial_signs")
+    assert "fever" in assessment.recommendations[0].detail
+
+
+def test_no_red_flags_listed_without_escalation():
+    assert assess().red_flags == ()
+
+
+def test_reassess_quotes_the_baseline_and_the_pain_now():
+    detail = assess({"pain_score": 8}, day=42, pain_score=7).recommendations[0].detail
+
+    assert "7 now against 8 at the intake" in detail
+    assert "2 points and 30%" in detail
+
+
+def test_relaxant_stop_at_a_visit_names_the_days_taken():
+    stop = assess(muscle_relaxant_days=19).recommendations[0]
+
+    assert stop.code == "MUSCLE_RELAXANT_STOP"
+    assert "19 days" in stop.detail
+
+
+def test_duloxetine_caution_at_a_visit_names_the_relaxant_still_taken():
+    assessment = assess(
+        {"neuropathic_features": True, "gi_bleed_or_ulcer": True}, day=45, muscle_relaxant_days=2
+    )
+    caution = next(r for r in assessment.recommendations if r.code == "DULOXETINE_CAUTION")
+
+    assert "a muscle relaxant is still being taken" in caution.detail
+    assert "Bleeding" not in caution.detail
+
+
+def test_duloxetine_caution_at_a_visit_names_the_intake_nsaid():
+    assessment = assess({"neuropathic_features": True}, day=45)
+    caution = next(r for r in assessment.recommendations if r.code == "DULOXETINE_CAUTION")
+
+    assert "an NSAID was suggested at the intake" in caution.detail
+    assert "Serotonin" not in caution.detail
+
+
+def test_follow_up_to_dict_has_exactly_the_command_line_shape():
+    assessment = assess(day=56)
+
+    assert assessment.to_dict() == {
+        "ruleset": RULESET_VERSION,
+        "status": "persistent",
+        "recommendations": [rec.to_dict() for rec in assessment.recommendations],
+    }
+    assert type(assessment.to_dict()["status"]) is str
