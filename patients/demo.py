@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from . import roles
 from .models import Patient, Sex
@@ -63,4 +64,56 @@ def create_demo_data() -> tuple[int, int]:
                 "phone": f"0161 496 {number:04d}",
             },
         )
+    _create_demo_intakes(user_model.objects.get(username="nurse"))
     return len(DEMO_USERS), len(_DEMO_PEOPLE)
+
+
+def _demo_answers(**changes: str) -> dict[str, dict[str, str]]:
+    """Intake answers as the step forms post them: no red flags, no history, unless changed."""
+    from triage.guideline import HISTORY_KEYS, RED_FLAG_KEYS
+
+    onset = (timezone.localdate() - datetime.timedelta(days=6)).isoformat()
+    steps = {
+        "pain": {
+            "onset_date": onset,
+            "pain_location": "both",
+            "pain_score": "7",
+            "muscle_spasm": "yes",
+            "neuropathic_features": "no",
+            "declines_neck_manipulation": "no",
+            "takes_muscle_relaxant": "no",
+        },
+        "red_flags": dict.fromkeys(RED_FLAG_KEYS, "no"),
+        "history": dict.fromkeys((k for k in HISTORY_KEYS if k != "pregnancy_weeks"), "no")
+        | {"pregnant": "no"},
+    }
+    for key, value in changes.items():
+        for answers in steps.values():
+            if key in answers:
+                answers[key] = value
+    return steps
+
+
+def _create_demo_intakes(nurse) -> None:
+    """Two submitted intakes (conservative, urgent) and one unfinished, once only."""
+    from triage import intake_services
+
+    if Patient.objects.filter(mrn__startswith="DEMO-", encounters__isnull=False).exists():
+        return
+    today = timezone.localdate()
+    demo = (
+        ("DEMO-0001", {}, True),
+        ("DEMO-0002", {"fever": "yes"}, True),
+        ("DEMO-0003", {}, False),
+    )
+    for mrn, changes, submitted in demo:
+        patient = Patient.objects.get(mrn=mrn)
+        draft = None
+        for step, answers in _demo_answers(**changes).items():
+            if step == "history" and not submitted:
+                break
+            draft = intake_services.save_step(
+                owner=nurse, draft=draft, step=step, answers=answers, today=today, patient=patient
+            )
+        if submitted:
+            intake_services.record_intake(draft=draft, user=nurse, now=timezone.now())

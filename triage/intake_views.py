@@ -1,0 +1,197 @@
+"""The nurse's intake: patient, presenting pain, red flags, history, review; then the care plan."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from patients.forms import PatientSearchForm
+from patients.models import Patient
+
+from . import care_plans, intake_services
+from .intake_forms import IntakePatientForm, PatientChoiceForm, SubmitForm
+from .intake_steps import REVIEW, STEP_BY_NAME, STEPS, check_answers, review_summary
+from .models import IntakeDraft
+
+SEARCH_RESULTS_SHOWN = 20
+DRAFTS_PAGE_SIZE = 25
+
+
+def _step_url(draft: IntakeDraft, step: str) -> str:
+    if step == REVIEW:
+        return reverse("triage:intake_review", args=[draft.token])
+    return reverse("triage:intake_step", args=[draft.token, step])
+
+
+def _own_draft(request, token) -> IntakeDraft:
+    drafts = IntakeDraft.objects.select_related("patient")
+    return get_object_or_404(drafts, token=token, owner=request.user)
+
+
+def _steps_context(draft: IntakeDraft | None, current: str) -> dict:
+    return {
+        "draft": draft,
+        "steps": STEPS,
+        "current_step": current,
+        "step_title": STEP_BY_NAME[current].title if current in STEP_BY_NAME else "Review",
+    }
+
+
+@permission_required("triage.add_intakedraft", raise_exception=True)
+def intake_new(request):
+    """Start an intake: choose the patient, or straight to the pain step from a chart."""
+    if not request.GET.get("patient"):
+        return _patient_step(request, draft=None)
+    today = timezone.localdate()
+    chosen = PatientChoiceForm({"patient": request.GET["patient"]}, patient=None, today=today)
+    if chosen.has_error("patient", "invalid_choice"):
+        raise Http404("No such patient.")
+    if not chosen.is_valid():
+        return _patient_step(request, draft=None, refused=chosen)
+    patient = chosen.cleaned_data["patient"]
+    earlier = intake_services.draft_for_patient(owner=request.user, patient=patient)
+    if earlier is not None:
+        messages.info(request, "You already have an unfinished intake for this patient: resumed.")
+        return redirect(_step_url(earlier, earlier.current_step))
+    return _answer_step(request, draft=None, patient=patient, step_name="pain")
+
+
+@permission_required("triage.change_intakedraft", raise_exception=True)
+def intake_step(request, token, step):
+    """One step of a saved intake, URL-addressable so review and resume land on it."""
+    draft = _own_draft(request, token)
+    if step == "patient":
+        return _patient_step(request, draft=draft)
+    if step not in STEP_BY_NAME:
+        raise Http404("No such intake step.")
+    return _answer_step(request, draft=draft, patient=draft.patient, step_name=step)
+
+
+def _answer_step(request, *, draft, patient, step_name):
+    step = STEP_BY_NAME[step_name]
+    today = timezone.localdate()
+    saved = (draft.answers if draft else {}).get(step_name)
+    data = request.POST if request.method == "POST" else saved
+    form = step.form_class(data, patient=patient, today=today)
+    if request.method == "POST" and form.is_valid():
+        draft = intake_services.save_step(
+            owner=request.user,
+            draft=draft,
+            step=step_name,
+            answers=form.raw_answers(),
+            today=today,
+            patient=patient,
+        )
+        return redirect(_step_url(draft, draft.current_step))
+    context = _steps_context(draft, step_name) | {"form": form, "patient": patient, "step": step}
+    return render(request, f"triage/intake/{step_name}.html", context)
+
+
+def _patient_step(request, *, draft, refused=None):
+    today = timezone.localdate()
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "register" and not request.user.has_perm("patients.add_patient"):
+        raise PermissionDenied
+    chosen = refused or PatientChoiceForm(
+        request.POST if action == "choose" else None, patient=None, today=today
+    )
+    new_patient = IntakePatientForm(
+        request.POST if action == "register" else None, prefix="new", today=today
+    )
+    posted = {"choose": chosen, "register": new_patient}.get(action)
+    if posted is not None and posted.is_valid():
+        draft = intake_services.set_patient(
+            owner=request.user,
+            draft=draft,
+            today=today,
+            patient=chosen.cleaned_data["patient"] if posted is chosen else None,
+            new_patient=new_patient.cleaned_data if posted is new_patient else None,
+        )
+        return redirect(_step_url(draft, draft.current_step))
+    context = _patient_context(request, draft, registering=action == "register")
+    context |= {"chosen": chosen, "new_patient": new_patient}
+    return render(request, "triage/intake/patient.html", context)
+
+
+def _patient_context(request, draft, *, registering: bool) -> dict:
+    """Either the search and its results, or (?register) the registration form."""
+    search = PatientSearchForm(request.GET)
+    term = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    return _steps_context(draft, "patient") | {
+        "registering": registering or "register" in request.GET,
+        "term": term,
+        "matches": Patient.objects.search(term)[:SEARCH_RESULTS_SHOWN] if term else [],
+        "current_patient": draft.patient if draft else None,
+    }
+
+
+def _review(request, draft, *, problems=None, submit_form=None):
+    answered = check_answers(draft.answers, patient=draft.patient, today=timezone.localdate())
+    context = _steps_context(draft, REVIEW) | review_summary(answered, problems or {})
+    context |= {"submit_form": submit_form, "digest": intake_services.answers_digest(draft)}
+    return render(request, "triage/intake/review.html", context)
+
+
+@permission_required("triage.view_intakedraft", raise_exception=True)
+def intake_review(request, token):
+    """Every answer on one page, red flags first, with an edit link to each step."""
+    return _review(request, _own_draft(request, token))
+
+
+@require_POST
+@permission_required("patients.add_encounter", raise_exception=True)
+def intake_submit(request, token):
+    """Submit the intake; a second submit of the same intake lands on the same care plan."""
+    earlier = intake_services.submitted_encounter(token)
+    if earlier is not None:
+        return redirect("triage:care_plan", pk=earlier.pk)
+    draft = _own_draft(request, token)
+    form = SubmitForm(request.POST, digest=intake_services.answers_digest(draft))
+    if not form.is_valid():
+        return _review(request, draft, submit_form=form)
+    try:
+        encounter = intake_services.record_intake(
+            draft=draft, user=request.user, now=timezone.now()
+        )
+    except intake_services.IntakeIncomplete as incomplete:
+        return _review(request, draft, problems=incomplete.errors)
+    except IntakeDraft.DoesNotExist:
+        raise Http404("The intake was discarded while it was being submitted.") from None
+    return redirect("triage:care_plan", pk=encounter.pk)
+
+
+@require_POST
+@permission_required("triage.delete_intakedraft", raise_exception=True)
+def intake_discard(request, token):
+    """Throw away an unfinished intake, on the nurse's explicit request."""
+    intake_services.discard_draft(draft=_own_draft(request, token))
+    messages.success(request, "The unfinished intake was discarded.")
+    return redirect("triage:home")
+
+
+@permission_required("triage.view_intakedraft", raise_exception=True)
+def intake_drafts(request):
+    """All of the nurse's unfinished intakes."""
+    drafts = intake_services.all_drafts_for(request.user)
+    page = Paginator(drafts, DRAFTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "triage/intake/drafts.html", {"page": page})
+
+
+@permission_required("triage.view_careplan", raise_exception=True)
+def care_plan(request, pk):
+    """The stored care plan of an encounter, exactly as it was made."""
+    encounter = get_object_or_404(care_plans.encounter_with_plan(pk))
+    return render(request, "triage/care_plan.html", {"plan": care_plans.arrange(encounter)})
+
+
+@permission_required("triage.view_careplan", raise_exception=True)
+def handout(request, pk):
+    """The patient's printable handout for a stored care plan."""
+    plan = care_plans.arrange(get_object_or_404(care_plans.encounter_with_plan(pk)))
+    context = {"plan": plan, "handout": care_plans.handout(plan)}
+    return render(request, "triage/handout.html", context)
