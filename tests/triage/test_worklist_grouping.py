@@ -1,0 +1,160 @@
+"""The worklist (home page): its groups, their order, the filters, and a fixed query count."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    EncounterFactory,
+    EscalationFactory,
+    FollowUpFactory,
+    PatientFactory,
+    UserFactory,
+)
+from triage import worklist
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Every factory-made encounter makes a user; the real hasher costs ~0.3 s each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+TODAY = datetime.date(2026, 3, 10)
+
+
+def _due(days_from_today: int, *, today=TODAY, **fields):
+    return FollowUpFactory(due_date=today + datetime.timedelta(days=days_from_today), **fields)
+
+
+def _voided_encounter():
+    return EncounterFactory(voided_at=timezone.now(), void_reason="Entered in error")
+
+
+def _groups(today=TODAY, **kwargs):
+    return {group.key: group for group in worklist.build_worklist(today=today, **kwargs)}
+
+
+def test_groups_hold_the_right_visits_in_due_date_order():
+    late_10 = _due(-10)
+    late_1 = _due(-1)
+    today = _due(0)
+    tomorrow = _due(1)
+    in_7 = _due(7)
+    _due(8)  # beyond the week
+    _due(-3, status="completed")
+    _due(-4, status="missed", status_reason="Did not attend")
+    _due(2, status="cancelled", status_reason="resolved")
+    _due(-2, voided_at=timezone.now(), void_reason="Duplicate", voided_by=UserFactory())
+    _due(0, encounter=_voided_encounter())
+
+    groups = _groups()
+
+    assert [row.pk for row in groups["overdue"].rows] == [late_10.pk, late_1.pk]
+    assert [row.days_overdue for row in groups["overdue"].rows] == [10, 1]
+    assert [row.pk for row in groups["today"].rows] == [today.pk]
+    assert [row.pk for row in groups["week"].rows] == [tomorrow.pk, in_7.pk]
+    assert [group.total for group in groups.values()] == [0, 2, 1, 2]
+
+
+def test_open_escalations_come_first_oldest_first():
+    now = timezone.now()
+    newer = EscalationFactory(opened_at=now - datetime.timedelta(hours=1))
+    older = EscalationFactory(opened_at=now - datetime.timedelta(days=2))
+    EscalationFactory(
+        closed_at=now, closed_by=UserFactory(), outcome="referred", outcome_note="Referred."
+    )
+    EscalationFactory(encounter=_voided_encounter())
+
+    groups = worklist.build_worklist(today=TODAY)
+
+    assert groups[0].key == "escalations"
+    assert [row.pk for row in groups[0].rows] == [older.pk, newer.pk]
+    assert groups[0].rows[0].what == "Red flags at intake: Fever"
+
+
+def test_rows_carry_patient_record_number_purpose_and_due_date():
+    patient = PatientFactory(mrn="MRN-42", family_name="Okafor", given_name="Chidi")
+    visit = _due(-2, encounter=EncounterFactory(patient=patient), purpose="Six-week check")
+
+    row = _groups()["overdue"].rows[0]
+
+    assert (row.patient_name, row.mrn, row.what) == ("OKAFOR, Chidi", "MRN-42", "Six-week check")
+    assert (row.pk, row.due_date, row.days_overdue) == (visit.pk, TODAY - datetime.timedelta(2), 2)
+
+
+def test_home_page_shows_each_group_with_links_to_record(nurse_client):
+    today = timezone.localdate()
+    visit = _due(-3, today=today)
+    EscalationFactory()
+
+    html = nurse_client.get(reverse("triage:home")).content.decode()
+
+    assert html.index("Open escalations") < html.index("Overdue visits") < html.index("Due today")
+    assert html.index("Due today") < html.index("Due in the next 7 days")
+    assert reverse("triage:followup_record", args=[visit.pk]) in html
+    assert "3 days" in html
+    assert "No visits due today." in html
+
+
+def test_filter_shows_one_group_paginated(nurse_client):
+    today = timezone.localdate()
+    for days in range(1, worklist.PAGE_SIZE + 6):
+        _due(-days, today=today)
+    _due(0, today=today)
+
+    response = nurse_client.get(reverse("triage:home"), {"show": "overdue", "page": "2"})
+
+    (group,) = response.context["groups"]
+    assert group.key == "overdue"
+    assert group.total == worklist.PAGE_SIZE + 5
+    assert len(group.rows) == 5
+    assert (group.page.has_previous, group.page.has_next) == (True, False)
+    assert "Due today" not in response.content.decode().split("</nav>", 2)[-1]
+
+
+def test_combined_page_previews_each_group_and_links_to_the_rest(nurse_client):
+    today = timezone.localdate()
+    for days in range(1, worklist.PREVIEW_ROWS + 4):
+        _due(-days, today=today)
+
+    response = nurse_client.get(reverse("triage:home"))
+
+    overdue = response.context["groups"][1]
+    assert len(overdue.rows) == worklist.PREVIEW_ROWS
+    assert overdue.total == worklist.PREVIEW_ROWS + 3
+    assert f"Show all {worklist.PREVIEW_ROWS + 3}" in response.content.decode()
+
+
+def test_counts_stop_at_the_cap(monkeypatch):
+    monkeypatch.setattr(worklist, "COUNT_CAP", 3)
+    for days in range(1, 6):
+        _due(-days)
+    group = _groups()["overdue"]
+    assert (group.total, group.total_is_capped) == (3, True)
+
+
+def _fill(today, count):
+    staff = UserFactory()  # one author: hashing a password per row would be slow
+    for index in range(count):
+        for days in (-1 - index % 5, 0, 1 + index % 7):
+            _due(days, today=today, encounter=EncounterFactory(recorded_by=staff))
+        EscalationFactory(encounter__recorded_by=staff)
+
+
+@pytest.mark.parametrize("show", ["", "overdue", "escalations"])
+def test_worklist_query_count_does_not_grow_with_rows(
+    nurse_client, django_assert_max_num_queries, show
+):
+    today = timezone.localdate()
+    url = reverse("triage:home")
+    _fill(today, 2)
+    with django_assert_max_num_queries(18) as few:
+        nurse_client.get(url, {"show": show})
+    _fill(today, 30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        nurse_client.get(url, {"show": show})

@@ -1,0 +1,245 @@
+"""Follow-up forms: a visit's findings, a missed visit, an escalation's outcome, page filters."""
+
+import datetime
+
+from django import forms
+
+from .followup_services import ACTIVITY_SLOTS, FINDING_FIELDS
+from .guideline import RED_FLAG_KEYS, VISIT_FACT_SPECS
+from .intake_forms import YesNoField
+from .models import EscalationOutcome, GlobalChange
+
+ACTIVITY_SCORE_RANGE = "Activity scores go from 0 (unable) to 10 (as well as before the pain)."
+PAIN_RANGE = "The pain score must be a whole number from 0 to 10."
+
+
+def _long_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ErrorLinksMixin:
+    """(anchor, label, message) for each error, for the summary at the top of the page."""
+
+    def error_links(self) -> list[tuple[str, str, str]]:
+        links = []
+        for name, errors in self.errors.items():
+            if name not in self.fields:
+                links.extend(("", "", str(error)) for error in errors)
+                continue
+            bound = self[name]
+            # A radio group has no single labelled input: point at its first choice.
+            anchor = bound.id_for_label or f"{bound.auto_id}_0"
+            label = self.short_labels.get(name, bound.label)
+            links.extend((anchor, label, str(error)) for error in errors)
+        return links
+
+
+def _activity_name(slot: int) -> forms.CharField:
+    return forms.CharField(
+        label=f"Activity {slot}",
+        required=False,
+        max_length=100,
+        help_text="One of the patient's own activities, e.g. 'turning my head to drive'."
+        if slot == 1
+        else "",
+    )
+
+
+def _activity_score(slot: int) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=f"Activity {slot} score (0-10)",
+        required=False,
+        min_value=0,
+        max_value=10,
+        error_messages={
+            "invalid": ACTIVITY_SCORE_RANGE,
+            "min_value": ACTIVITY_SCORE_RANGE,
+            "max_value": ACTIVITY_SCORE_RANGE,
+        },
+    )
+
+
+class VisitForm(ErrorLinksMixin, forms.Form):
+    """A visit's findings, checked against the intake date and today."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    visit_date = forms.DateField(
+        label="Date of the visit",
+        widget=_date_input(),
+        error_messages={
+            "required": "Enter the date of the visit.",
+            "invalid": "Enter a real date, for example 2026-03-01.",
+        },
+    )
+    pain_score = forms.IntegerField(
+        label=VISIT_FACT_SPECS["pain_score"].question,
+        help_text=VISIT_FACT_SPECS["pain_score"].hint,
+        min_value=0,
+        max_value=10,
+        error_messages={
+            "required": "Enter a pain score from 0 to 10.",
+            "invalid": PAIN_RANGE,
+            "min_value": PAIN_RANGE,
+            "max_value": PAIN_RANGE,
+        },
+    )
+    muscle_relaxant_days = forms.IntegerField(
+        label=VISIT_FACT_SPECS["muscle_relaxant_days"].question,
+        help_text=VISIT_FACT_SPECS["muscle_relaxant_days"].hint,
+        required=False,
+        min_value=0,
+        max_value=36_500,
+        error_messages={
+            "invalid": "Enter the number of days as a whole number, or leave it blank.",
+            "min_value": "The number of days cannot be negative; leave it blank if none.",
+            "max_value": "Check the number of days: it is far too large.",
+        },
+    )
+    global_change = forms.TypedChoiceField(
+        label=VISIT_FACT_SPECS["global_change"].question,
+        help_text=VISIT_FACT_SPECS["global_change"].hint,
+        choices=[("", "Choose from -5 to +5"), *GlobalChange.choices],
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "required": "Choose the patient's own rating of change, from -5 to +5.",
+            "invalid_choice": "Choose the patient's own rating of change, from -5 to +5.",
+        },
+    )
+    activity_1_name = _activity_name(1)
+    activity_1_score = _activity_score(1)
+    activity_2_name = _activity_name(2)
+    activity_2_score = _activity_score(2)
+    activity_3_name = _activity_name(3)
+    activity_3_score = _activity_score(3)
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    short_labels = {
+        "pain_score": "Pain score",
+        "muscle_relaxant_days": "Days on a muscle relaxant",
+        "global_change": "Overall change",
+        **{key: VISIT_FACT_SPECS[key].label for key in RED_FLAG_KEYS},
+    }
+
+    def __init__(self, data=None, *, intake_date: datetime.date, today: datetime.date, **kwargs):
+        super().__init__(data, **kwargs)
+        self.intake_date = intake_date
+        self.today = today
+        for key in RED_FLAG_KEYS:
+            spec = VISIT_FACT_SPECS[key]
+            self.fields[key] = YesNoField(label=spec.question, help_text=spec.hint)
+
+    @property
+    def red_flag_fields(self):
+        return [self[key] for key in RED_FLAG_KEYS]
+
+    @property
+    def activity_rows(self):
+        return [
+            (self[f"activity_{slot}_name"], self[f"activity_{slot}_score"])
+            for slot in ACTIVITY_SLOTS
+        ]
+
+    def clean_visit_date(self):
+        visit_date = self.cleaned_data["visit_date"]
+        if visit_date > self.today:
+            raise forms.ValidationError("The visit date cannot be in the future.")
+        if visit_date < self.intake_date:
+            raise forms.ValidationError(
+                f"The visit date cannot be before the intake on {_long_date(self.intake_date)}."
+            )
+        return visit_date
+
+    def clean(self):
+        cleaned = super().clean()
+        for slot in ACTIVITY_SLOTS:
+            name = cleaned.get(f"activity_{slot}_name", "")
+            score = cleaned.get(f"activity_{slot}_score")
+            if name and score is None and f"activity_{slot}_score" not in self.errors:
+                self.add_error(
+                    f"activity_{slot}_score", f"Enter a score from 0 to 10 for '{name}'."
+                )
+            if score is not None and not name:
+                self.add_error(f"activity_{slot}_name", "Name the activity this score is for.")
+        return cleaned
+
+    def findings(self) -> dict[str, object]:
+        """The visit's findings from a valid form, named as the visit record names them."""
+        return {name: self.cleaned_data.get(name) for name in FINDING_FIELDS}
+
+
+class UnscheduledVisitForm(VisitForm):
+    """A visit added outside the plan's schedule: nothing to lock, so no version."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+
+
+class MissedVisitForm(ErrorLinksMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(
+        label="Why did the visit not happen?",
+        help_text="For example: did not attend and could not be reached by phone.",
+        max_length=200,
+        error_messages={"required": "Give the reason the visit did not happen."},
+    )
+    short_labels = {"reason": "Reason"}
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give the reason the visit did not happen.")
+        return reason
+
+
+class CloseEscalationForm(ErrorLinksMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=EscalationOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the outcome of the escalation.",
+            "invalid_choice": "Choose one of the outcomes listed.",
+        },
+    )
+    note = forms.CharField(
+        label="Note",
+        help_text="What was decided and why; it stays on the patient's record.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write a note about the outcome."},
+    )
+    short_labels = {"outcome": "Outcome", "note": "Note"}
+
+    def clean_note(self):
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise forms.ValidationError("Write a note about the outcome.")
+        return note
+
+
+class OutcomesFilterForm(ErrorLinksMixin, forms.Form):
+    intake_from = forms.DateField(
+        label="Intake from",
+        required=False,
+        widget=_date_input(),
+        error_messages={"invalid": "Enter a real date, for example 2026-03-01."},
+    )
+    intake_to = forms.DateField(
+        label="Intake to",
+        required=False,
+        widget=_date_input(),
+        error_messages={"invalid": "Enter a real date, for example 2026-03-01."},
+    )
+    short_labels = {"intake_from": "Intake from", "intake_to": "Intake to"}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("intake_from"), cleaned.get("intake_to")
+        if start and end and start > end:
+            self.add_error("intake_to", "The end of the range must not be before its start.")
+        return cleaned

@@ -1,0 +1,282 @@
+"""Writes to an episode's course: visits recorded or missed, escalations closed."""
+
+import datetime
+from collections.abc import Mapping
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from patients.models import Encounter, EpisodeStatus
+
+from .guideline import (
+    RED_FLAG_KEYS,
+    FollowUpAssessment,
+    IntakeFacts,
+    VisitFacts,
+    evaluate_follow_up,
+)
+from .models import (
+    Escalation,
+    FollowUp,
+    FollowUpStatus,
+    Recommendation,
+    VisitRecord,
+)
+
+RESOLVED_REASON = "resolved"
+UNSCHEDULED_PURPOSE = "Unscheduled visit"
+ACTIVITY_SLOTS = (1, 2, 3)
+# The visit's own columns, as the form's cleaned data names them.
+FINDING_FIELDS = (
+    "visit_date",
+    "pain_score",
+    "muscle_relaxant_days",
+    "global_change",
+    *(f"activity_{slot}_{part}" for slot in ACTIVITY_SLOTS for part in ("name", "score")),
+    "note",
+    *RED_FLAG_KEYS,
+)
+
+
+class VisitConflict(Exception):
+    """The follow-up changed since the form was read; `follow_up` is how it stands now."""
+
+    def __init__(self, follow_up: FollowUp) -> None:
+        self.follow_up = follow_up
+        super().__init__(f"Follow-up {follow_up.pk} is at version {follow_up.version}")
+
+
+class EscalationAlreadyClosed(Exception):
+    """Someone recorded the escalation's outcome first; `escalation` is how it stands now."""
+
+    def __init__(self, escalation: Escalation) -> None:
+        self.escalation = escalation
+        super().__init__(f"Escalation {escalation.pk} is already closed")
+
+
+def intake_date(encounter: Encounter) -> datetime.date:
+    """The clinic's local date of the intake encounter: day 0 of the course."""
+    return timezone.localdate(encounter.occurred_at)
+
+
+def _lock_scheduled(follow_up: FollowUp, version: int) -> FollowUp:
+    """Lock the follow-up row; refuse when someone else wrote it since `version` was read."""
+    locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if (
+        locked.version != version
+        or locked.status != FollowUpStatus.SCHEDULED
+        or locked.voided_at is not None
+    ):
+        raise VisitConflict(locked)
+    return locked
+
+
+def _visit_facts(findings: Mapping[str, object], day: int) -> VisitFacts:
+    scores = [
+        findings[f"activity_{slot}_score"]
+        for slot in ACTIVITY_SLOTS
+        if findings.get(f"activity_{slot}_score") is not None
+    ]
+    return VisitFacts.from_mapping(
+        {
+            "day": day,
+            "pain_score": findings["pain_score"],
+            "muscle_relaxant_days": findings.get("muscle_relaxant_days"),
+            "global_change": findings["global_change"],
+            "activity_scores": scores,
+            **{key: bool(findings[key]) for key in RED_FLAG_KEYS},
+        }
+    )
+
+
+def _store_assessment(
+    *,
+    follow_up: FollowUp,
+    findings: Mapping[str, object],
+    facts: VisitFacts,
+    assessment: FollowUpAssessment,
+    user: AbstractBaseUser,
+) -> VisitRecord:
+    fields = {name: findings.get(name) for name in FINDING_FIELDS}
+    for slot in ACTIVITY_SLOTS:
+        fields[f"activity_{slot}_name"] = fields[f"activity_{slot}_name"] or ""
+    fields["note"] = fields["note"] or ""
+    visit = VisitRecord.objects.create(
+        follow_up=follow_up,
+        day=facts.day,
+        outcome_status=str(assessment.status),
+        ruleset=assessment.ruleset,
+        input_facts=facts.to_dict(),
+        red_flags=list(assessment.red_flags),
+        recorded_by=user,
+        **fields,
+    )
+    Recommendation.objects.bulk_create(
+        Recommendation(
+            visit=visit,
+            position=position,
+            code=rec.code,
+            indicator=str(rec.indicator),
+            category=str(rec.category),
+            summary=rec.summary,
+            detail=rec.detail,
+            sources=list(rec.sources),
+            evidence=rec.evidence or "",
+            ruleset=assessment.ruleset,
+        )
+        for position, rec in enumerate(assessment.recommendations, start=1)
+    )
+    return visit
+
+
+def _apply_to_episode(
+    *,
+    encounter: Encounter,
+    visit: VisitRecord,
+    assessment: FollowUpAssessment,
+    user: AbstractBaseUser,
+    now: datetime.datetime,
+) -> None:
+    """Move the episode to the visit's status; cancel the rest on resolution, escalate on flags."""
+    status = str(assessment.status)
+    if status == EpisodeStatus.ESCALATED:
+        Escalation.objects.create(
+            encounter=encounter, visit=visit, red_flags=list(assessment.red_flags), opened_at=now
+        )
+    elif encounter.escalations.open().exists():
+        # An open escalation outranks any visit's reassurance until a clinician closes it.
+        status = EpisodeStatus.ESCALATED
+    elif status == EpisodeStatus.RESOLVED:
+        # One save per visit (at most a few) so each change lands in the history.
+        for remaining in encounter.follow_ups.open():
+            remaining.status = FollowUpStatus.CANCELLED
+            remaining.status_reason = RESOLVED_REASON
+            remaining.recorded_by = user
+            remaining.recorded_at = now
+            remaining.version += 1
+            remaining.save()
+    encounter.episode_status = status
+    encounter.save(update_fields=["episode_status", "updated_at"])
+
+
+@transaction.atomic
+def record_visit(
+    *,
+    follow_up: FollowUp,
+    version: int,
+    findings: Mapping[str, object],
+    user: AbstractBaseUser,
+    now: datetime.datetime,
+) -> VisitRecord:
+    """Record a scheduled visit, have the engine assess it, and update the episode."""
+    # The encounter first, then the visit: the same order everywhere, so two visits of one
+    # episode recorded at once queue up instead of deadlocking over the cancellations.
+    encounter = (
+        Encounter.objects.select_for_update(of=("self",))
+        .select_related("care_plan")
+        .get(pk=follow_up.encounter_id)
+    )
+    locked = _lock_scheduled(follow_up, version)
+    day = (findings["visit_date"] - intake_date(encounter)).days
+    facts = _visit_facts(findings, day)
+    intake = IntakeFacts.from_mapping(encounter.care_plan.input_facts)
+    assessment = evaluate_follow_up(intake, facts)
+    visit = _store_assessment(
+        follow_up=locked, findings=findings, facts=facts, assessment=assessment, user=user
+    )
+    locked.status = FollowUpStatus.COMPLETED
+    locked.status_reason = ""
+    locked.recorded_by = user
+    locked.recorded_at = now
+    locked.version += 1
+    locked.save()
+    _apply_to_episode(encounter=encounter, visit=visit, assessment=assessment, user=user, now=now)
+    return visit
+
+
+@transaction.atomic
+def record_missed(
+    *,
+    follow_up: FollowUp,
+    version: int,
+    reason: str,
+    user: AbstractBaseUser,
+    now: datetime.datetime,
+) -> FollowUp:
+    """Close a visit that did not happen as missed, keeping the reason."""
+    if not reason.strip():
+        raise ValueError("A missed visit needs a reason.")
+    locked = _lock_scheduled(follow_up, version)
+    locked.status = FollowUpStatus.MISSED
+    locked.status_reason = reason.strip()
+    locked.recorded_by = user
+    locked.recorded_at = now
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def add_unscheduled_visit(
+    *,
+    encounter: Encounter,
+    findings: Mapping[str, object],
+    user: AbstractBaseUser,
+    now: datetime.datetime,
+) -> VisitRecord:
+    """Add a visit outside the plan's schedule and record it in the same transaction."""
+    if encounter.voided_at is not None:
+        raise ValueError("A voided encounter takes no new visits.")
+    follow_up = FollowUp.objects.create(
+        encounter=encounter,
+        due_date=findings["visit_date"],
+        plan_day=None,
+        purpose=UNSCHEDULED_PURPOSE,
+    )
+    return record_visit(
+        follow_up=follow_up, version=follow_up.version, findings=findings, user=user, now=now
+    )
+
+
+@transaction.atomic
+def close_escalation(
+    *,
+    escalation: Escalation,
+    outcome: str,
+    note: str,
+    user: AbstractBaseUser,
+    now: datetime.datetime,
+) -> Escalation:
+    """Record a clinician's outcome; the episode leaves 'escalated' when none is left open."""
+    if not note.strip():
+        raise ValueError("Closing an escalation needs a note.")
+    encounter = Encounter.objects.select_for_update().get(pk=escalation.encounter_id)
+    locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    if locked.closed_at is not None:
+        raise EscalationAlreadyClosed(locked)
+    locked.outcome = outcome
+    locked.outcome_note = note.strip()
+    locked.closed_by = user
+    locked.closed_at = now
+    locked.save()
+    if not encounter.escalations.open().exists():
+        encounter.episode_status = _status_after_escalations(encounter)
+        encounter.save(update_fields=["episode_status", "updated_at"])
+    return locked
+
+
+def _status_after_escalations(encounter: Encounter) -> str:
+    """The last visit's own assessment, or 'active' when no visit has been recorded."""
+    last = (
+        VisitRecord.objects.filter(
+            follow_up__encounter=encounter,
+            follow_up__voided_at__isnull=True,
+            follow_up__status=FollowUpStatus.COMPLETED,
+        )
+        .order_by("-visit_date", "-pk")
+        .first()
+    )
+    if last is None or last.outcome_status == EpisodeStatus.ESCALATED:
+        return EpisodeStatus.ACTIVE
+    return last.outcome_status

@@ -1,0 +1,176 @@
+"""Follow-up pages: record a visit or a missed visit, see its outcome, close an escalation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from patients.models import Encounter, EncounterStatus
+
+from . import followup_services as services
+from . import outcomes as outcome_figures
+from . import timeline
+from .followup_forms import (
+    CloseEscalationForm,
+    MissedVisitForm,
+    OutcomesFilterForm,
+    UnscheduledVisitForm,
+    VisitForm,
+)
+from .models import Escalation, FollowUp, FollowUpStatus
+from .worklist import red_flag_labels
+
+CONFLICT = 409
+
+
+def _follow_up(pk: int) -> FollowUp:
+    # Only visits of a stored plan: the engine rebuilds the intake facts from its snapshot.
+    return get_object_or_404(
+        FollowUp.objects.filter(
+            voided_at__isnull=True,
+            encounter__voided_at__isnull=True,
+            encounter__care_plan__isnull=False,
+        )
+        .select_related("encounter__patient", "encounter__care_plan", "recorded_by")
+        .prefetch_related("visit__recommendations"),
+        pk=pk,
+    )
+
+
+def _conflict(request, follow_up: FollowUp):
+    return render(
+        request, "triage/followup/conflict.html", {"follow_up": follow_up}, status=CONFLICT
+    )
+
+
+@permission_required("triage.add_visitrecord", raise_exception=True)
+def record_visit(request, pk):
+    follow_up = _follow_up(pk)
+    if follow_up.status != FollowUpStatus.SCHEDULED:
+        return _conflict(request, follow_up)
+    form = VisitForm(
+        request.POST or None,
+        intake_date=services.intake_date(follow_up.encounter),
+        today=timezone.localdate(),
+        initial={"version": follow_up.version, "visit_date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_visit(
+                follow_up=follow_up,
+                version=form.cleaned_data["version"],
+                findings=form.findings(),
+                user=request.user,
+                now=timezone.now(),
+            )
+        except services.VisitConflict as conflict:
+            return _conflict(request, _follow_up(conflict.follow_up.pk))
+        return redirect("triage:followup_detail", pk=follow_up.pk)
+    return render(
+        request,
+        "triage/followup/visit_form.html",
+        {"form": form, "follow_up": follow_up, "patient": follow_up.encounter.patient},
+    )
+
+
+@permission_required(["triage.add_followup", "triage.add_visitrecord"], raise_exception=True)
+def add_visit(request, encounter_pk):
+    encounter = get_object_or_404(
+        Encounter.objects.not_voided()
+        .filter(status=EncounterStatus.SUBMITTED, care_plan__isnull=False)
+        .select_related("patient"),
+        pk=encounter_pk,
+    )
+    form = UnscheduledVisitForm(
+        request.POST or None,
+        intake_date=services.intake_date(encounter),
+        today=timezone.localdate(),
+        initial={"visit_date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        visit = services.add_unscheduled_visit(
+            encounter=encounter, findings=form.findings(), user=request.user, now=timezone.now()
+        )
+        return redirect("triage:followup_detail", pk=visit.follow_up_id)
+    return render(
+        request,
+        "triage/followup/visit_form.html",
+        {"form": form, "encounter": encounter, "patient": encounter.patient},
+    )
+
+
+@permission_required("triage.view_followup", raise_exception=True)
+def followup_detail(request, pk):
+    follow_up = _follow_up(pk)
+    return render(
+        request,
+        "triage/followup/detail.html",
+        {"follow_up": follow_up, **timeline.visit_details(follow_up)},
+    )
+
+
+@permission_required("triage.change_followup", raise_exception=True)
+def record_missed(request, pk):
+    follow_up = _follow_up(pk)
+    if follow_up.status != FollowUpStatus.SCHEDULED:
+        return _conflict(request, follow_up)
+    form = MissedVisitForm(request.POST or None, initial={"version": follow_up.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_missed(
+                follow_up=follow_up,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                now=timezone.now(),
+            )
+        except services.VisitConflict as conflict:
+            return _conflict(request, _follow_up(conflict.follow_up.pk))
+        messages.success(request, "The visit was recorded as missed.")
+        return redirect("patients:chart", pk=follow_up.encounter.patient_id)
+    return render(
+        request, "triage/followup/missed_form.html", {"form": form, "follow_up": follow_up}
+    )
+
+
+@permission_required("triage.close_escalation", raise_exception=True)
+def close_escalation(request, pk):
+    escalation = get_object_or_404(
+        Escalation.objects.select_related("encounter__patient", "visit", "closed_by"), pk=pk
+    )
+    form = CloseEscalationForm(request.POST or None)
+    if escalation.is_open and request.method == "POST" and form.is_valid():
+        try:
+            services.close_escalation(
+                escalation=escalation,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                user=request.user,
+                now=timezone.now(),
+            )
+        except services.EscalationAlreadyClosed as closed:
+            escalation = closed.escalation
+        else:
+            messages.success(request, "The escalation's outcome was recorded.")
+            return redirect("patients:chart", pk=escalation.encounter.patient_id)
+    return render(
+        request,
+        "triage/followup/escalation.html",
+        {
+            "form": form,
+            "escalation": escalation,
+            "red_flags": red_flag_labels(escalation.red_flags),
+        },
+    )
+
+
+@permission_required("patients.view_outcomes", raise_exception=True)
+def outcomes(request):
+    form = OutcomesFilterForm(request.GET or None)
+    start = end = None
+    if form.is_valid():
+        start, end = form.cleaned_data["intake_from"], form.cleaned_data["intake_to"]
+    figures = outcome_figures.clinic_outcomes(
+        today=timezone.localdate(), intake_from=start, intake_to=end
+    )
+    return render(request, "triage/outcomes.html", {"form": form, "figures": figures})

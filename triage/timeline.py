@@ -1,0 +1,151 @@
+"""An episode's course for the patient chart: intake, visits and escalations, and the pain chart.
+
+`episodes_for` costs three queries however many episodes, visits and escalations there are.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from patients.models import Encounter, EncounterStatus, EpisodeStatus, Patient
+
+from .models import Escalation, FollowUp, FollowUpStatus
+from .pain_chart import PainChart, PainPoint, build_pain_chart
+from .worklist import red_flag_labels
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One event of an episode, in date order; `kind` is intake, visit or escalation."""
+
+    day: datetime.date
+    kind: str
+    title: str
+    status: str
+    detail: str
+    follow_up: FollowUp | None = None
+    escalation: Escalation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    encounter: Encounter
+    intake_date: datetime.date
+    entries: tuple[TimelineEntry, ...]
+    chart: PainChart
+    open_follow_ups: int
+
+
+def _follow_up_entry(follow_up: FollowUp) -> TimelineEntry:
+    if follow_up.status == FollowUpStatus.COMPLETED:
+        visit = follow_up.visit
+        return TimelineEntry(
+            day=visit.visit_date,
+            kind="visit",
+            title=f"Visit, day {visit.day}",
+            status=EpisodeStatus(visit.outcome_status).label,
+            detail=f"Pain {visit.pain_score}; overall change {visit.get_global_change_display()}",
+            follow_up=follow_up,
+        )
+    detail = follow_up.status_reason if follow_up.status_reason else follow_up.purpose
+    return TimelineEntry(
+        day=follow_up.due_date,
+        kind="visit",
+        title=f"Visit due{f', day {follow_up.plan_day}' if follow_up.plan_day else ''}",
+        status=follow_up.get_status_display(),
+        detail=detail,
+        follow_up=follow_up,
+    )
+
+
+def _escalation_entry(escalation: Escalation) -> TimelineEntry:
+    status = "Open" if escalation.is_open else f"Closed: {escalation.get_outcome_display()}"
+    return TimelineEntry(
+        day=timezone.localdate(escalation.opened_at),
+        kind="escalation",
+        title="Escalation opened",
+        status=status,
+        detail=f"Red flags: {red_flag_labels(escalation.red_flags)}",
+        escalation=escalation,
+    )
+
+
+def build_episode(encounter: Encounter) -> Episode:
+    """The episode of one encounter whose follow-ups and escalations are prefetched."""
+    started = timezone.localdate(encounter.occurred_at)
+    follow_ups = list(encounter.follow_ups.all())
+    entries = [
+        TimelineEntry(
+            day=started,
+            kind="intake",
+            title="Intake",
+            status=encounter.get_pathway_display(),
+            detail=f"Pain {encounter.pain_score}",
+        ),
+        *(_follow_up_entry(follow_up) for follow_up in follow_ups),
+        *(_escalation_entry(escalation) for escalation in encounter.escalations.all()),
+    ]
+    order = {"intake": 0, "visit": 1, "escalation": 2}
+    entries.sort(key=lambda entry: (entry.day, order[entry.kind]))
+    points = [PainPoint(day=0, pain=encounter.pain_score, label="Intake")]
+    points += [
+        PainPoint(day=f.visit.day, pain=f.visit.pain_score, label=f"Visit on day {f.visit.day}")
+        for f in follow_ups
+        if f.status == FollowUpStatus.COMPLETED
+    ]
+    return Episode(
+        encounter=encounter,
+        intake_date=started,
+        entries=tuple(entries),
+        chart=build_pain_chart(points, chart_id=f"pain-chart-{encounter.pk}"),
+        open_follow_ups=sum(f.status == FollowUpStatus.SCHEDULED for f in follow_ups),
+    )
+
+
+def episodes_for(patient: Patient) -> list[Episode]:
+    """The patient's submitted, non-voided episodes, newest first, each with its course."""
+    encounters = (
+        patient.encounters.not_voided()
+        .filter(status=EncounterStatus.SUBMITTED)
+        .order_by("-occurred_at")
+        .prefetch_related(
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.filter(voided_at__isnull=True).select_related(
+                    "visit", "recorded_by"
+                ),
+            ),
+            Prefetch(
+                "escalations",
+                queryset=Escalation.objects.select_related("closed_by").order_by("opened_at"),
+            ),
+        )
+    )
+    return [build_episode(encounter) for encounter in encounters]
+
+
+def visit_details(follow_up: FollowUp) -> dict[str, object]:
+    """What the visit page shows beside the follow-up: outcome, flags, activities, the course."""
+    details: dict[str, object] = {
+        "course": list(
+            FollowUp.objects.filter(encounter_id=follow_up.encounter_id, voided_at__isnull=True)
+        ),
+    }
+    if follow_up.status != FollowUpStatus.COMPLETED:
+        return details
+    visit = follow_up.visit
+    return details | {
+        "outcome_label": EpisodeStatus(visit.outcome_status).label,
+        "red_flags": red_flag_labels(visit.red_flags),
+        "activities": [
+            (name, score)
+            for name, score in (
+                (visit.activity_1_name, visit.activity_1_score),
+                (visit.activity_2_name, visit.activity_2_score),
+                (visit.activity_3_name, visit.activity_3_score),
+            )
+            if name
+        ],
+    }
