@@ -25,6 +25,8 @@ class Migration(migrations.Migration):
         ("triage", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
+        # roles.py names django-axes permissions (administrators unlock accounts).
+        ("axes", "0010_accessattemptexpiration"),
     ]
 
     operations = [migrations.RunPython(create_role_groups, remove_role_groups)]

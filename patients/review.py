@@ -1,0 +1,151 @@
+"""Clinician review: sign-off of encounters, and voiding a mistaken encounter or visit.
+
+Clinical records are never deleted. A void keeps the row, records who voided it, when and
+why, and takes it out of worklists and outcomes. Every write here goes through `save()` so the
+audit trail (django-simple-history) records the user and the reason.
+"""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from triage.models import Escalation, FollowUp, FollowUpStatus, VisitRecord
+
+from .models import Encounter, EncounterStatus, EpisodeStatus
+
+SIGN_OFF_PERMISSION = "patients.sign_off_encounter"
+VOID_PERMISSION = "patients.void_encounter"
+VOID_REASON_MAX_LENGTH = 500
+
+
+class ReviewError(Exception):
+    """A review action that the record's state does not allow; the message is for the user."""
+
+
+def _require(user: AbstractBaseUser, permission: str) -> None:
+    # Views check this too; the service refuses on its own so no caller can skip it.
+    if not user.has_perm(permission):
+        raise PermissionDenied(f"{user.get_username()} lacks {permission}")
+
+
+def _clean_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ReviewError("Give the reason for voiding.")
+    if len(reason) > VOID_REASON_MAX_LENGTH:
+        raise ReviewError(f"Keep the reason under {VOID_REASON_MAX_LENGTH} characters.")
+    return reason
+
+
+def _save_audited(record, *, user: AbstractBaseUser, why: str, fields: list[str]) -> None:
+    record._history_user = user
+    record._change_reason = why
+    record.save(update_fields=[*fields, "updated_at"])
+
+
+@transaction.atomic
+def sign_off_encounter(
+    *, encounter: Encounter, user: AbstractBaseUser, now: datetime.datetime
+) -> bool:
+    """Record who reviewed an encounter and when; True if signed now, False if already signed."""
+    _require(user, SIGN_OFF_PERMISSION)
+    locked = Encounter.objects.select_for_update().get(pk=encounter.pk)
+    if locked.reviewed_at is not None:
+        return False
+    if locked.is_voided:
+        raise ReviewError("A voided encounter cannot be signed off.")
+    if locked.status != EncounterStatus.SUBMITTED:
+        raise ReviewError("Only a submitted encounter can be signed off.")
+    locked.reviewed_at = now
+    locked.reviewed_by = user
+    _save_audited(
+        locked, user=user, why="Signed off after review", fields=["reviewed_at", "reviewed_by"]
+    )
+    return True
+
+
+@transaction.atomic
+def void_encounter(
+    *, encounter: Encounter, user: AbstractBaseUser, reason: str, now: datetime.datetime
+) -> bool:
+    """Void a mistaken encounter and every visit under it; True if voided now, False if it was."""
+    _require(user, VOID_PERMISSION)
+    reason = _clean_reason(reason)
+    locked = Encounter.objects.select_for_update().get(pk=encounter.pk)
+    if locked.is_voided:
+        return False
+    locked.voided_at, locked.voided_by, locked.void_reason = now, user, reason
+    _save_audited(
+        locked,
+        user=user,
+        why=f"Voided: {reason}",
+        fields=["voided_at", "voided_by", "void_reason"],
+    )
+    # Visits scheduled from a mistaken encounter are mistaken too; void them with it.
+    for follow_up in locked.follow_ups.select_for_update().filter(voided_at__isnull=True):
+        follow_up.voided_at, follow_up.voided_by = now, user
+        follow_up.void_reason = f"Encounter {locked.pk} voided: {reason}"
+        _save_audited(
+            follow_up,
+            user=user,
+            why=f"Voided with encounter {locked.pk}",
+            fields=["voided_at", "voided_by", "void_reason"],
+        )
+    return True
+
+
+@transaction.atomic
+def void_follow_up(
+    *, follow_up: FollowUp, user: AbstractBaseUser, reason: str, now: datetime.datetime
+) -> bool:
+    """Void a mistaken visit; the episode status falls back to what the remaining visits say."""
+    _require(user, VOID_PERMISSION)
+    reason = _clean_reason(reason)
+    locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if locked.voided_at is not None:
+        return False
+    locked.voided_at, locked.voided_by, locked.void_reason = now, user, reason
+    locked.version += 1
+    _save_audited(
+        locked,
+        user=user,
+        why=f"Voided: {reason}",
+        fields=["voided_at", "voided_by", "void_reason", "version"],
+    )
+    if VisitRecord.objects.filter(follow_up=locked).exists():
+        _restore_episode_status(encounter_id=locked.encounter_id, user=user)
+    return True
+
+
+def _restore_episode_status(*, encounter_id: int, user: AbstractBaseUser) -> None:
+    """Re-derive the episode status without the voided visit, as closing an escalation does."""
+    encounter = Encounter.objects.select_for_update().get(pk=encounter_id)
+    if encounter.is_voided:
+        return
+    if Escalation.objects.open().filter(encounter_id=encounter_id).exists():
+        status = EpisodeStatus.ESCALATED
+    else:
+        latest = (
+            VisitRecord.objects.filter(
+                follow_up__encounter_id=encounter_id,
+                follow_up__voided_at__isnull=True,
+                follow_up__status=FollowUpStatus.COMPLETED,
+            )
+            .order_by("-visit_date", "-pk")
+            .first()
+        )
+        # An escalation that has been closed no longer holds the episode at "escalated".
+        if latest is None or latest.outcome_status == EpisodeStatus.ESCALATED:
+            status = EpisodeStatus.ACTIVE
+        else:
+            status = latest.outcome_status
+    if encounter.episode_status != status:
+        encounter.episode_status = status
+        _save_audited(
+            encounter,
+            user=user,
+            why="Episode status after a voided visit",
+            fields=["episode_status"],
+        )

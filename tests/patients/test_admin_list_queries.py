@@ -1,0 +1,86 @@
+"""The admin's patient-side lists and the encounter page run a fixed number of queries,
+however many rows there are."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    CarePlanFactory,
+    ChartAccessFactory,
+    EscalationFactory,
+    FollowUpFactory,
+    PatientFactory,
+    RecommendationFactory,
+    UrgentEncounterFactory,
+    VisitRecordFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Measured: session, user, permissions, the count(s), the page, the filters' own look-ups.
+LIST_BOUNDS = {
+    "admin:patients_patient_changelist": 10,
+    "admin:patients_encounter_changelist": 12,
+    "admin:patients_encounterawaitingreview_changelist": 10,
+    "admin:patients_chartaccess_changelist": 13,
+    "admin:auth_user_changelist": 11,
+    "admin:index": 8,
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _clinic(rows: int, user) -> None:
+    """`rows` urgent encounters, each with a plan, escalation, visit and chart openings."""
+    for _ in range(rows):
+        encounter = UrgentEncounterFactory(recorded_by=user, patient=PatientFactory())
+        plan = CarePlanFactory(encounter=encounter, red_flags=["fever", "significant_trauma"])
+        RecommendationFactory(care_plan=plan)
+        EscalationFactory(encounter=encounter)
+        FollowUpFactory(encounter=encounter)
+        ChartAccessFactory(user=user, patient=encounter.patient)
+        ChartAccessFactory(patient=encounter.patient)  # by a colleague: one more user
+
+
+@pytest.mark.parametrize(("url_name", "bound"), LIST_BOUNDS.items())
+def test_list_query_count_does_not_grow_with_rows(
+    admin_client_role, administrator, django_assert_max_num_queries, url_name, bound
+):
+    url = reverse(url_name)
+    _clinic(2, administrator)
+    with django_assert_max_num_queries(bound):
+        assert admin_client_role.get(url).status_code == 200
+    _clinic(48, administrator)
+    with django_assert_max_num_queries(bound):
+        response = admin_client_role.get(url)
+    assert response.status_code == 200
+    if "cl" in response.context:
+        assert len(response.context["cl"].result_list) > 2
+
+
+def test_record_pages_query_count_does_not_grow_with_visits_or_recommendations(
+    clinician_client, clinician, django_assert_max_num_queries
+):
+    encounter = UrgentEncounterFactory(recorded_by=clinician)
+    plan = CarePlanFactory(encounter=encounter, red_flags=["fever"])
+    RecommendationFactory(care_plan=plan)
+    VisitRecordFactory(follow_up__encounter=encounter, recorded_by=clinician)
+    EscalationFactory(encounter=encounter)
+    pages = {
+        reverse("admin:patients_encounter_change", args=[encounter.pk]): 16,
+        reverse("admin:patients_patient_change", args=[encounter.patient.pk]): 11,
+    }
+    for url, bound in pages.items():
+        with django_assert_max_num_queries(bound):
+            assert clinician_client.get(url).status_code == 200
+    RecommendationFactory.create_batch(12, care_plan=plan)
+    for _ in range(8):
+        VisitRecordFactory(follow_up__encounter=encounter, recorded_by=clinician)
+        EscalationFactory(encounter=encounter, closed_by=clinician)
+        UrgentEncounterFactory(patient=encounter.patient, recorded_by=clinician)
+    for url, bound in pages.items():
+        with django_assert_max_num_queries(bound):
+            assert clinician_client.get(url).status_code == 200

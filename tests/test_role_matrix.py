@@ -1,0 +1,366 @@
+"""Every URL name × anonymous, nurse, clinician and administrator: who may use it.
+
+One row per URL name in the resolver. A row names the roles ALLOWED (200, or a redirect that
+is not to a sign-in page); every other signed-in role must be DENIED (403, or the admin's
+redirect to its own sign-in page), and an anonymous visitor must be SENT TO SIGN-IN, unless
+the row is `open` (the sign-in pages themselves).
+
+Adding a page? Add its row here: `test_every_url_name_has_a_row` fails until you do.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from patients import roles
+from patients.models import Patient
+from tests.conftest import make_user
+from tests.factories import (
+    CarePlanFactory,
+    ChartAccessFactory,
+    EncounterFactory,
+    EscalationFactory,
+    FollowUpFactory,
+    IntakeDraftFactory,
+    PatientFactory,
+    RecommendationFactory,
+    UrgentEncounterFactory,
+    UserFactory,
+    VisitRecordFactory,
+)
+
+ANONYMOUS, NURSE, CLINICIAN, ADMINISTRATOR = "anonymous", "nurse", "clinician", "administrator"
+ROLE_GROUPS = {NURSE: roles.NURSE, CLINICIAN: roles.CLINICIAN, ADMINISTRATOR: roles.ADMINISTRATOR}
+ACTORS = (ANONYMOUS, NURSE, CLINICIAN, ADMINISTRATOR)
+
+EVERY_ROLE = frozenset({NURSE, CLINICIAN, ADMINISTRATOR})
+STAFF = frozenset({CLINICIAN, ADMINISTRATOR})
+ADMINISTRATORS = frozenset({ADMINISTRATOR})
+NOBODY = frozenset()
+
+ALLOWED, DENIED, SIGN_IN = "allowed", "denied", "sent to sign-in"
+
+
+class World:
+    """The records a URL may point at, built on first use for one requesting user."""
+
+    def __init__(self, actor):
+        self.actor = actor or UserFactory()
+
+    @cached_property
+    def patient(self):
+        return PatientFactory()
+
+    @cached_property
+    def encounter(self):
+        """A conservative encounter with its stored plan and a scheduled visit."""
+        encounter = EncounterFactory(patient=self.patient)
+        RecommendationFactory(care_plan=CarePlanFactory(encounter=encounter))
+        return encounter
+
+    @cached_property
+    def urgent(self):
+        """An urgent encounter waiting for sign-off, with its plan and open escalation."""
+        encounter = UrgentEncounterFactory(patient=self.patient)
+        plan = CarePlanFactory(encounter=encounter, red_flags=["fever"])
+        RecommendationFactory(
+            care_plan=plan, code="URGENT_EVALUATION", indicator="critical", category="urgent"
+        )
+        return encounter
+
+    @cached_property
+    def follow_up(self):
+        return FollowUpFactory(encounter=self.encounter)
+
+    @cached_property
+    def visit(self):
+        return VisitRecordFactory(follow_up__encounter=self.encounter)
+
+    @cached_property
+    def escalation(self):
+        return EscalationFactory(encounter=self.urgent)
+
+    @cached_property
+    def chart_access(self):
+        return ChartAccessFactory(patient=self.patient)
+
+    @cached_property
+    def other_user(self):
+        return make_user(roles.NURSE, username=f"colleague-{uuid.uuid4().hex[:8]}")
+
+    @cached_property
+    def role_group(self):
+        return Group.objects.get(name=roles.NURSE)
+
+    @cached_property
+    def access_attempt(self):
+        return AccessAttempt.objects.create(
+            username=f"someone-{uuid.uuid4().hex[:8]}",
+            ip_address="127.0.0.1",
+            failures_since_start=1,
+            get_data="",
+            post_data="",
+            http_accept="",
+            path_info="/accounts/login/",
+            user_agent="test",
+        )
+
+    @cached_property
+    def access_log(self):
+        return AccessLog.objects.create(
+            username=f"someone-{uuid.uuid4().hex[:8]}",
+            ip_address="127.0.0.1",
+            http_accept="",
+            path_info="/",
+            user_agent="t",
+        )
+
+    @cached_property
+    def access_failure_log(self):
+        return AccessFailureLog.objects.create(
+            username=f"someone-{uuid.uuid4().hex[:8]}",
+            ip_address="127.0.0.1",
+            http_accept="",
+            path_info="/",
+            user_agent="t",
+        )
+
+    @cached_property
+    def draft(self):
+        return IntakeDraftFactory(owner=self.actor, patient=self.patient)
+
+    @cached_property
+    def care_plan(self):
+        return self.encounter.care_plan
+
+    @cached_property
+    def recommendation(self):
+        return self.care_plan.recommendations.first()
+
+    def versions_of(self, attribute: str) -> tuple:
+        """URL arguments of the latest past version of a record: (its id, the version id)."""
+        record = getattr(self, attribute)
+        return (record.pk, record.history.latest().history_id)
+
+
+Args = Callable[[World], tuple]
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    allowed: frozenset
+    args: Args = field(default=lambda world: ())
+    method: str = "get"
+    data: Callable[[World], dict] = field(default=lambda world: {})
+    open: bool = False
+
+
+def pk_of(attribute: str) -> Args:
+    return lambda world: (getattr(world, attribute).pk,)
+
+
+def admin_rows(
+    model: str,
+    record: str,
+    *,
+    view: frozenset,
+    add: frozenset = NOBODY,
+    delete: frozenset = NOBODY,
+    versions: bool = True,
+    void: frozenset | None = None,
+    sign_off: frozenset | None = None,
+) -> list[Row]:
+    """The admin's URLs for one model; `record` names the World attribute it opens."""
+    prefix = "admin:{}_{}_".format(*model.split("."))
+    one = pk_of(record)
+    rows = [
+        Row(prefix + "changelist", view),
+        Row(prefix + "add", add),
+        Row(prefix + "change", view, one),
+        Row(prefix + "history", view, one),
+        Row(prefix + "delete", delete, one),
+    ]
+    if versions:
+        rows.append(Row(prefix + "simple_history", view, lambda world: world.versions_of(record)))
+    if void is not None:
+        rows.append(Row(prefix + "void", void, one))
+    if sign_off is not None:
+        rows.append(Row(prefix + "sign_off", sign_off, one, method="post"))
+    return rows
+
+
+def _draft(world: World) -> tuple:
+    return (world.draft.token,)
+
+
+ROWS: list[Row] = [
+    # Sign-in (foundation)
+    Row("login", EVERY_ROLE, open=True),
+    Row("logout", EVERY_ROLE, method="post"),
+    # Patients (foundation)
+    Row("patients:list", EVERY_ROLE),
+    Row("patients:create", EVERY_ROLE),
+    Row("patients:chart", EVERY_ROLE, pk_of("patient")),
+    Row("patients:edit", EVERY_ROLE, pk_of("patient")),
+    # Worklist and intake (issue 4)
+    Row("triage:home", EVERY_ROLE),
+    Row("triage:intake_new", EVERY_ROLE),
+    Row("triage:intake_drafts", EVERY_ROLE),
+    Row("triage:intake_step", EVERY_ROLE, lambda world: (world.draft.token, "pain")),
+    Row("triage:intake_review", EVERY_ROLE, _draft),
+    Row("triage:intake_submit", EVERY_ROLE, _draft, method="post"),
+    Row("triage:intake_discard", EVERY_ROLE, _draft, method="post"),
+    Row("triage:care_plan", EVERY_ROLE, pk_of("encounter")),
+    Row("triage:handout", EVERY_ROLE, pk_of("encounter")),
+    # Follow-up (issue 5)
+    Row("triage:followup_detail", EVERY_ROLE, pk_of("follow_up")),
+    Row("triage:followup_record", EVERY_ROLE, pk_of("follow_up")),
+    Row("triage:followup_missed", EVERY_ROLE, pk_of("follow_up")),
+    Row("triage:visit_add", EVERY_ROLE, pk_of("encounter")),
+    Row("triage:escalation_close", STAFF, pk_of("escalation")),
+    Row("triage:outcomes", STAFF),
+    # The admin site (issue 6): clinicians and administrators only.
+    Row("admin:login", EVERY_ROLE, open=True),
+    Row("admin:logout", STAFF, method="post"),
+    Row("admin:index", STAFF),
+    Row("admin:password_change", STAFF),
+    Row("admin:password_change_done", STAFF),
+    Row("admin:jsi18n", STAFF),
+    Row("admin:app_list", STAFF, lambda world: ("patients",)),
+    # No admin page uses autocomplete, so the endpoint refuses everyone.
+    Row("admin:autocomplete", NOBODY),
+    Row(
+        "admin:view_on_site",
+        STAFF,
+        lambda world: (ContentType.objects.get_for_model(Patient).pk, world.patient.pk),
+    ),
+    *admin_rows("patients.patient", "patient", view=STAFF),
+    *admin_rows("patients.encounter", "urgent", view=STAFF, void=STAFF, sign_off=STAFF),
+    # The review queue redirects its history pages to the encounter's own history.
+    *admin_rows(
+        "patients.encounterawaitingreview",
+        "urgent",
+        view=STAFF,
+        void=STAFF,
+        sign_off=STAFF,
+        versions=False,
+    ),
+    Row(
+        "admin:patients_encounterawaitingreview_simple_history",
+        STAFF,
+        lambda world: world.versions_of("urgent"),
+    ),
+    *admin_rows("patients.chartaccess", "chart_access", view=ADMINISTRATORS, versions=False),
+    *admin_rows("triage.followup", "follow_up", view=STAFF, void=STAFF),
+    *admin_rows("triage.escalation", "escalation", view=STAFF),
+    *admin_rows("triage.careplan", "care_plan", view=STAFF, versions=False),
+    *admin_rows("triage.visitrecord", "visit", view=STAFF, versions=False),
+    *admin_rows("triage.recommendation", "recommendation", view=STAFF, versions=False),
+    # Staff accounts: administrators manage users and see the groups; nobody deletes.
+    *admin_rows("auth.user", "other_user", view=ADMINISTRATORS, add=ADMINISTRATORS, versions=False),
+    Row("admin:auth_user_password_change", ADMINISTRATORS, pk_of("other_user")),
+    *admin_rows(
+        "auth.group", "role_group", view=ADMINISTRATORS, add=ADMINISTRATORS, versions=False
+    ),
+    # Sign-in lockouts (django-axes): administrators unlock (delete attempts); logs are kept.
+    *admin_rows(
+        "axes.accessattempt",
+        "access_attempt",
+        view=ADMINISTRATORS,
+        delete=ADMINISTRATORS,
+        versions=False,
+    ),
+    *admin_rows("axes.accesslog", "access_log", view=ADMINISTRATORS, versions=False),
+    *admin_rows("axes.accessfailurelog", "access_failure_log", view=ADMINISTRATORS, versions=False),
+]
+
+
+def _url_names(patterns, namespace: str = ""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _url_names(entry.url_patterns, inner)
+        elif entry.name:
+            yield namespace + entry.name
+
+
+def _outcome(response, *, actor: str, user) -> str:
+    """What the response means for this visitor: allowed, denied, sent to sign-in, or else."""
+    status = response.status_code
+    if status == 403:
+        return DENIED
+    if status == 200:
+        return ALLOWED
+    if status in (301, 302):
+        location = response["Location"]
+        to_sign_in = location.startswith(("/accounts/login/?", "/admin/login/?"))
+        if actor == ANONYMOUS:
+            return SIGN_IN if to_sign_in else f"redirected to {location}"
+        # The admin sends a signed-in non-staff user to its own sign-in page (or, from
+        # its logout, to its index, which does the same): that is its "denied".
+        if location.startswith("/admin/login/?") or (
+            location == reverse("admin:index") and not user.is_staff
+        ):
+            return DENIED
+        return f"sent to sign-in at {location}" if to_sign_in else ALLOWED
+    return f"status {status}"
+
+
+def _expected(row: Row, actor: str) -> str:
+    if row.open:
+        return ALLOWED
+    if actor == ANONYMOUS:
+        return SIGN_IN
+    return ALLOWED if actor in row.allowed else DENIED
+
+
+def test_every_url_name_has_a_row():
+    names = set(_url_names(get_resolver().url_patterns))
+    declared = [row.name for row in ROWS]
+    missing = sorted(names - set(declared))
+    stale = sorted(set(declared) - names)
+    repeated = sorted({name for name in declared if declared.count(name) > 1})
+    assert not missing, f"URL names with no row in the role matrix (add them): {missing}"
+    assert not stale, f"rows for URL names that no longer exist: {stale}"
+    assert not repeated, f"URL names with more than one row: {repeated}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Every factory user gets a password; the real hasher would make this matrix crawl.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def users(db):
+    return {
+        actor: make_user(ROLE_GROUPS[actor], username=f"matrix-{actor}")
+        for actor in (NURSE, CLINICIAN, ADMINISTRATOR)
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+def test_role_matrix(row, users):
+    wrong = []
+    for actor in ACTORS:
+        user = users.get(actor)
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        world = World(user)
+        url = reverse(row.name, args=row.args(world))
+        response = getattr(client, row.method)(url, row.data(world))
+        got = _outcome(response, actor=actor, user=user)
+        if got != _expected(row, actor):
+            wrong.append(f"{actor}: expected {_expected(row, actor)}, got {got}")
+    assert not wrong, f"{row.method.upper()} {row.name}: " + "; ".join(wrong)
