@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Func, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 MRN_PATTERN = r"^[A-Z0-9]+(-[A-Z0-9]+)*$"
@@ -97,6 +98,10 @@ class Patient(models.Model):
     def __str__(self):
         # Record number only: names must not reach logs through repr/str.
         return f"Patient {self.mrn}"
+
+    def get_absolute_url(self) -> str:
+        # The admin's "view on site" opens the chart, so the opening is logged.
+        return reverse("patients:chart", args=[self.pk])
 
     @property
     def display_name(self) -> str:
@@ -254,6 +259,8 @@ class Encounter(models.Model):
         ]
         indexes = [
             models.Index(fields=["patient", "-occurred_at"], name="encounter_patient_recent_idx"),
+            # The admin's encounter list: newest first, a page at a time.
+            models.Index(fields=["-occurred_at", "-id"], name="encounter_recent_idx"),
             models.Index(
                 fields=["occurred_at"],
                 condition=Q(needs_review=True, reviewed_at__isnull=True),
@@ -304,6 +311,15 @@ class Encounter(models.Model):
         return self.voided_at is not None
 
 
+class EncounterAwaitingReview(Encounter):
+    """The clinicians' review queue in the admin: the same rows as Encounter, filtered there."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "encounter awaiting review"
+        verbose_name_plural = "encounters awaiting review"
+
+
 class ChartAccess(models.Model):
     """Who opened which patient chart, and when (an append-only audit log)."""
 
@@ -314,6 +330,11 @@ class ChartAccess(models.Model):
     class Meta:
         ordering = ["-accessed_at"]
         verbose_name_plural = "chart accesses"
+        # The log grows forever; administrators read it by person and by patient, newest first.
+        indexes = [
+            models.Index(fields=["user", "-accessed_at"], name="chartaccess_user_recent_idx"),
+            models.Index(fields=["patient", "-accessed_at"], name="chartaccess_patient_recent_idx"),
+        ]
 
     def __str__(self):
         return f"Chart access {self.pk}"

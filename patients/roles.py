@@ -42,6 +42,11 @@ _ADMINISTRATOR_PERMISSIONS = _CLINICIAN_PERMISSIONS | {
     "auth.add_group",
     "auth.change_group",
     "patients.view_chartaccess",
+    # Sign-in lockouts (django-axes): see them, and unlock an account by deleting its attempts.
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+    "axes.view_accesslog",
+    "axes.view_accessfailurelog",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

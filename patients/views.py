@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
+from triage.timeline import episodes_for
+
 from . import services
 from .forms import PatientForm, PatientSearchForm
 from .models import Patient
@@ -56,5 +58,5 @@ def patient_chart(request, pk):
     return render(
         request,
         "patients/patient_chart.html",
-        {"patient": patient, "encounters": encounters},
+        {"patient": patient, "encounters": encounters, "episodes": episodes_for(patient)},
     )

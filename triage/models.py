@@ -272,7 +272,10 @@ class EscalationOutcome(models.TextChoices):
 
 class EscalationQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(closed_at__isnull=True, encounter__voided_at__isnull=True)
+        # A voided encounter or a voided visit takes its escalations off the worklist.
+        return self.filter(closed_at__isnull=True, encounter__voided_at__isnull=True).filter(
+            Q(visit__isnull=True) | Q(visit__follow_up__voided_at__isnull=True)
+        )
 
 
 class Escalation(models.Model):
