@@ -7,7 +7,10 @@ PORT ?= 8000
 # A key for local runs and tests only; production sets DJANGO_SECRET_KEY itself.
 LOCAL_KEY := local-only-insecure-key-not-for-production
 
-.PHONY: run test lint check bench bench-engine bench-web clean
+# Benchmarks on PostgreSQL: the worklist and admin ones empty the database they are given.
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+
+.PHONY: run test lint check bench bench-engine bench-intake bench-worklist bench-admin clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Upright needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -41,10 +44,24 @@ check: $(VENV)/.installed
 	DJANGO_SECRET_KEY=$(LOCAL_KEY) $(BIN)/python manage.py check
 	DJANGO_SECRET_KEY=$(LOCAL_KEY) $(BIN)/python manage.py makemigrations --check --dry-run
 
-bench: bench-engine
+bench: bench-engine bench-intake bench-worklist bench-admin
 
 bench-engine: $(VENV)/.installed-dev
-	DJANGO_SECRET_KEY=$(LOCAL_KEY) $(BIN)/python -m pytest benchmarks/test_engine_speed.py --benchmark-only -p no:randomly
+	DJANGO_SECRET_KEY=$(LOCAL_KEY) $(BIN)/python -m pytest benchmarks/test_engine_speed.py --benchmark-only
+
+bench-intake: $(VENV)/.installed-dev
+	DATABASE_URL=$(BENCH_PG)/postgres DJANGO_SECRET_KEY=$(LOCAL_KEY) \
+	  $(BIN)/python -m pytest benchmarks/bench_intake.py -s
+
+bench-worklist: $(VENV)/.installed-dev
+	-psql -h 127.0.0.1 -U postgres -qc 'create database bench_worklist' 2>/dev/null
+	DATABASE_URL=$(BENCH_PG)/bench_worklist DJANGO_SECRET_KEY=$(LOCAL_KEY) \
+	  $(BIN)/python benchmarks/bench_worklist.py
+
+bench-admin: $(VENV)/.installed-dev
+	-psql -h 127.0.0.1 -U postgres -qc 'create database bench_admin' 2>/dev/null
+	DATABASE_URL=$(BENCH_PG)/bench_admin DJANGO_SECRET_KEY=$(LOCAL_KEY) \
+	  $(BIN)/python benchmarks/bench_admin.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

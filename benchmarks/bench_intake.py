@@ -8,7 +8,7 @@ server never does, and which would dominate the figures).
 Run (prints the figures; fails if a p95 misses its target):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
-      make test PYTEST_ARGS="benchmarks/bench_intake.py -s -p no:randomly"
+      make test PYTEST_ARGS="benchmarks/bench_intake.py -s"
 """
 
 import datetime

@@ -3,9 +3,25 @@
 import re
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 
 from .models import EARLIEST_BIRTH_DATE, MRN_PATTERN, Patient
+
+
+def error_links(form: forms.BaseForm) -> list[tuple[str, str, str]]:
+    """(anchor, label, message) for each error, for the summary at the top of a form page."""
+    links = []
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS or name not in form.fields:
+            links.extend(("", "", str(error)) for error in errors)
+            continue
+        bound = form[name]
+        # A radio group has no single labelled input: link to its first option.
+        anchor = bound.id_for_label or f"{bound.auto_id}_0"
+        label = getattr(form, "short_labels", {}).get(name, bound.label)
+        links.extend((anchor, label, str(error)) for error in errors)
+    return links
 
 
 class PatientSearchForm(forms.Form):

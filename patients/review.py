@@ -11,9 +11,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from triage.models import Escalation, FollowUp, FollowUpStatus, VisitRecord
+from triage.followup_services import settled_episode_status
+from triage.models import FollowUp, VisitRecord
 
-from .models import Encounter, EncounterStatus, EpisodeStatus
+from .models import Encounter, EncounterStatus
 
 SIGN_OFF_PERMISSION = "patients.sign_off_encounter"
 VOID_PERMISSION = "patients.void_encounter"
@@ -103,6 +104,9 @@ def void_follow_up(
     """Void a mistaken visit; the episode status falls back to what the remaining visits say."""
     _require(user, VOID_PERMISSION)
     reason = _clean_reason(reason)
+    # Lock the episode before the visit, in the same order as recording a visit, so the two
+    # can never deadlock.
+    Encounter.objects.select_for_update().get(pk=follow_up.encounter_id)
     locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if locked.voided_at is not None:
         return False
@@ -124,23 +128,7 @@ def _restore_episode_status(*, encounter_id: int, user: AbstractBaseUser) -> Non
     encounter = Encounter.objects.select_for_update().get(pk=encounter_id)
     if encounter.is_voided:
         return
-    if Escalation.objects.open().filter(encounter_id=encounter_id).exists():
-        status = EpisodeStatus.ESCALATED
-    else:
-        latest = (
-            VisitRecord.objects.filter(
-                follow_up__encounter_id=encounter_id,
-                follow_up__voided_at__isnull=True,
-                follow_up__status=FollowUpStatus.COMPLETED,
-            )
-            .order_by("-visit_date", "-pk")
-            .first()
-        )
-        # An escalation that has been closed no longer holds the episode at "escalated".
-        if latest is None or latest.outcome_status == EpisodeStatus.ESCALATED:
-            status = EpisodeStatus.ACTIVE
-        else:
-            status = latest.outcome_status
+    status = settled_episode_status(encounter)
     if encounter.episode_status != status:
         encounter.episode_status = status
         _save_audited(

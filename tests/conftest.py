@@ -17,6 +17,12 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Factories make many users; the production hasher costs about 0.3 s each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(role: str | None, **kwargs):
     """A user in the given role group (None: a signed-in user with no role)."""
     # Transactional tests (the browser's live server) flush the groups the migration made.

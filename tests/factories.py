@@ -183,18 +183,7 @@ def make_conservative_episode(*, schedule: bool = True, **encounter_fields) -> E
         input_facts=facts.to_dict(),
     )
     Recommendation.objects.bulk_create(
-        Recommendation(
-            care_plan=care_plan,
-            position=position,
-            code=rec.code,
-            indicator=str(rec.indicator),
-            category=str(rec.category),
-            summary=rec.summary,
-            detail=rec.detail,
-            sources=list(rec.sources),
-            ruleset=plan.ruleset,
-        )
-        for position, rec in enumerate(plan.recommendations, start=1)
+        Recommendation.snapshots(plan.recommendations, ruleset=plan.ruleset, care_plan=care_plan)
     )
     if schedule:
         for visit in plan.follow_ups:

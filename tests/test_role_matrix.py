@@ -334,12 +334,6 @@ def test_every_url_name_has_a_row():
     assert not repeated, f"URL names with more than one row: {repeated}"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Every factory user gets a password; the real hasher would make this matrix crawl.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def users(db):
     return {

@@ -21,23 +21,6 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ErrorLinksMixin:
-    """(anchor, label, message) for each error, for the summary at the top of the page."""
-
-    def error_links(self) -> list[tuple[str, str, str]]:
-        links = []
-        for name, errors in self.errors.items():
-            if name not in self.fields:
-                links.extend(("", "", str(error)) for error in errors)
-                continue
-            bound = self[name]
-            # A radio group has no single labelled input: point at its first choice.
-            anchor = bound.id_for_label or f"{bound.auto_id}_0"
-            label = self.short_labels.get(name, bound.label)
-            links.extend((anchor, label, str(error)) for error in errors)
-        return links
-
-
 def _activity_name(slot: int) -> forms.CharField:
     return forms.CharField(
         label=f"Activity {slot}",
@@ -63,7 +46,7 @@ def _activity_score(slot: int) -> forms.IntegerField:
     )
 
 
-class VisitForm(ErrorLinksMixin, forms.Form):
+class VisitForm(forms.Form):
     """A visit's findings, checked against the intake date and today."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -180,7 +163,7 @@ class UnscheduledVisitForm(VisitForm):
         del self.fields["version"]
 
 
-class MissedVisitForm(ErrorLinksMixin, forms.Form):
+class MissedVisitForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     reason = forms.CharField(
         label="Why did the visit not happen?",
@@ -197,7 +180,7 @@ class MissedVisitForm(ErrorLinksMixin, forms.Form):
         return reason
 
 
-class CloseEscalationForm(ErrorLinksMixin, forms.Form):
+class CloseEscalationForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=EscalationOutcome.choices,
@@ -222,7 +205,7 @@ class CloseEscalationForm(ErrorLinksMixin, forms.Form):
         return note
 
 
-class OutcomesFilterForm(ErrorLinksMixin, forms.Form):
+class OutcomesFilterForm(forms.Form):
     intake_from = forms.DateField(
         label="Intake from",
         required=False,

@@ -113,19 +113,9 @@ def _store_assessment(
         **fields,
     )
     Recommendation.objects.bulk_create(
-        Recommendation(
-            visit=visit,
-            position=position,
-            code=rec.code,
-            indicator=str(rec.indicator),
-            category=str(rec.category),
-            summary=rec.summary,
-            detail=rec.detail,
-            sources=list(rec.sources),
-            evidence=rec.evidence or "",
-            ruleset=assessment.ruleset,
+        Recommendation.snapshots(
+            assessment.recommendations, ruleset=assessment.ruleset, visit=visit
         )
-        for position, rec in enumerate(assessment.recommendations, start=1)
     )
     return visit
 
@@ -261,13 +251,16 @@ def close_escalation(
     locked.closed_at = now
     locked.save()
     if not encounter.escalations.open().exists():
-        encounter.episode_status = _status_after_escalations(encounter)
+        encounter.episode_status = settled_episode_status(encounter)
         encounter.save(update_fields=["episode_status", "updated_at"])
     return locked
 
 
-def _status_after_escalations(encounter: Encounter) -> str:
-    """The last visit's own assessment, or 'active' when no visit has been recorded."""
+def settled_episode_status(encounter: Encounter) -> str:
+    """Episode status from the record: escalated while an escalation is open, else the last
+    valid visit's own assessment, or 'active' when no visit has been recorded."""
+    if encounter.escalations.open().exists():
+        return EpisodeStatus.ESCALATED
     last = (
         VisitRecord.objects.filter(
             follow_up__encounter=encounter,

@@ -7,7 +7,6 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 
 from patients.forms import PatientForm
 from patients.models import PainLocation, Patient, Sex
@@ -99,9 +98,6 @@ class IntakeStepForm(forms.Form):
             if self.data.get(self.add_prefix(name), "") != ""
         }
 
-    def error_links(self) -> list[tuple[str, str, str]]:
-        return error_links(self)
-
     def review_rows(self) -> list[tuple[str, str]]:
         """(label, answer) pairs for the review page; needs a valid form."""
         rows = []
@@ -109,21 +105,6 @@ class IntakeStepForm(forms.Form):
             label = getattr(self, "short_labels", {}).get(name, self.fields[name].label)
             rows.append((label, display_answer(value, self.fields[name])))
         return rows
-
-
-def error_links(form: forms.Form) -> list[tuple[str, str, str]]:
-    """(anchor, label, message) for each error, for the summary at the top of a step."""
-    links = []
-    for name, errors in form.errors.items():
-        if name == NON_FIELD_ERRORS or name not in form.fields:
-            links.extend(("", "", str(error)) for error in errors)
-            continue
-        bound = form[name]
-        # A radio group has no single labelled input: link to its first option.
-        anchor = bound.id_for_label or f"{bound.auto_id}_0"
-        label = getattr(form, "short_labels", {}).get(name, bound.label)
-        links.extend((anchor, label, str(error)) for error in errors)
-    return links
 
 
 def display_answer(value, field: forms.Field) -> str:
@@ -183,9 +164,6 @@ class IntakePatientForm(PatientForm):
         if problem:
             raise forms.ValidationError(problem)
         return born
-
-    def error_links(self) -> list[tuple[str, str, str]]:
-        return error_links(self)
 
 
 class PainForm(IntakeStepForm):

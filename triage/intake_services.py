@@ -13,6 +13,7 @@ from django.db.models import Case, CharField, Value, When
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from patients.forms import error_links
 from patients.models import Encounter, EncounterStatus, EpisodeStatus, Patient
 from patients.services import register_patient
 
@@ -157,7 +158,7 @@ def _step_errors(forms: dict) -> dict[str, list[str]]:
         if form is None:
             errors[name] = ["This step has not been completed."]
         elif not form.is_valid():
-            errors[name] = [message for _, _, message in form.error_links()]
+            errors[name] = [message for _, _, message in error_links(form)]
     return errors
 
 
@@ -211,19 +212,7 @@ def _store_plan(
         input_facts=facts,
     )
     Recommendation.objects.bulk_create(
-        Recommendation(
-            care_plan=care_plan,
-            position=position,
-            code=item.code,
-            indicator=str(item.indicator),
-            category=str(item.category),
-            summary=item.summary,
-            detail=item.detail,
-            sources=list(item.sources),
-            evidence=item.evidence or "",
-            ruleset=plan.ruleset,
-        )
-        for position, item in enumerate(plan.recommendations, start=1)
+        Recommendation.snapshots(plan.recommendations, ruleset=plan.ruleset, care_plan=care_plan)
     )
     day_zero = timezone.localdate(now)
     visits = [

@@ -262,6 +262,28 @@ class Recommendation(models.Model):
     def __str__(self):
         return self.code
 
+    @classmethod
+    def snapshots(
+        cls, items, *, ruleset: str, care_plan=None, visit=None
+    ) -> list["Recommendation"]:
+        """Unsaved rows freezing the engine's recommendations exactly as they are shown."""
+        return [
+            cls(
+                care_plan=care_plan,
+                visit=visit,
+                position=position,
+                code=item.code,
+                indicator=str(item.indicator),
+                category=str(item.category),
+                summary=item.summary,
+                detail=item.detail,
+                sources=list(item.sources),
+                evidence=item.evidence or "",
+                ruleset=ruleset,
+            )
+            for position, item in enumerate(items, start=1)
+        ]
+
 
 class EscalationOutcome(models.TextChoices):
     IMAGING_ORDERED = "imaging_ordered", "Imaging ordered"

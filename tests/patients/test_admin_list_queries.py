@@ -28,11 +28,6 @@ LIST_BOUNDS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _clinic(rows: int, user) -> None:
     """`rows` urgent encounters, each with a plan, escalation, visit and chart openings."""
     for _ in range(rows):

@@ -11,11 +11,6 @@ from tests.factories import ChartAccessFactory, PatientFactory, UrgentEncounterF
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def superuser_client(client):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))

@@ -25,11 +25,6 @@ QUEUE = reverse("admin:patients_encounterawaitingreview_changelist")
 ENCOUNTERS = reverse("admin:patients_encounter_changelist")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _ago(days: int) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=days)
 

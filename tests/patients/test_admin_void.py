@@ -20,11 +20,6 @@ from triage.models import Escalation, FollowUp
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _void_url(encounter) -> str:
     return reverse("admin:patients_encounter_void", args=[encounter.pk])
 

@@ -30,11 +30,6 @@ LIST_BOUNDS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _due_in(days: int, **kwargs):
     return FollowUpFactory(due_date=timezone.localdate() + datetime.timedelta(days), **kwargs)
 

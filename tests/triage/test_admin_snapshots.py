@@ -17,11 +17,6 @@ from triage.models import CarePlan, Escalation, FollowUp, Recommendation, VisitR
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def superuser_client(client):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))

@@ -20,12 +20,6 @@ from triage.models import Escalation, FollowUp, FollowUpStatus, VisitRecord
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Every factory-made encounter makes a user; the real hasher costs ~0.3 s each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _due_visit(days_ago: int = 14, **fields) -> FollowUp:
     encounter = make_conservative_episode(
         occurred_at=timezone.now() - datetime.timedelta(days=days_ago), **fields

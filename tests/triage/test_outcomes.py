@@ -11,12 +11,6 @@ from triage import followup_services as services
 from triage.outcomes import EpisodeOutcome, Share, clinic_outcomes, summarise
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Every factory-made encounter makes a user; the real hasher costs ~0.3 s each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_summary_of_a_known_set():
     figures = summarise(
         [

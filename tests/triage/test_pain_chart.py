@@ -12,12 +12,6 @@ from triage import followup_services
 from triage.pain_chart import PainPoint, build_pain_chart
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Every factory-made encounter makes a user; the real hasher costs ~0.3 s each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _points(*pairs):
     return [PainPoint(day=day, pain=pain, label=f"day {day}") for day, pain in pairs]
 
