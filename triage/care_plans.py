@@ -50,6 +50,11 @@ HANDOUT_MEDICINES = (
 )
 MEDICINE_CODES = frozenset({"NSAID", "MUSCLE_RELAXANT", "DULOXETINE_SECOND_LINE"})
 HANDOUT_AVOID = {
+    "NSAID_WITHHELD": (
+        "Do not take anti-inflammatory painkillers such as ibuprofen or naproxen for this pain "
+        "unless your clinician says so; ask which painkiller is safe for you. Keep taking any "
+        "low-dose aspirin a doctor prescribed."
+    ),
     "AVOID_BED_REST": (
         "Do not stay in bed for days. Short rests are fine, but staying as active as the pain "
         "allows helps you recover sooner."

@@ -160,3 +160,16 @@ def test_home_lists_only_your_own_drafts_newest_first_and_links_to_all(client):
     page = client.get(reverse("triage:intake_drafts"))
     assert len(page.context["page"].object_list) == 12
     assert "Presenting pain" in page.content.decode(), "each draft names its next step"
+
+
+def test_handout_warns_against_shop_bought_anti_inflammatories_when_they_are_withheld(
+    nurse_client,
+):
+    withheld = _submitted(nurse_client, history={"takes_anticoagulant": "yes"})
+    assert "Do not take anti-inflammatory painkillers" in _page(
+        nurse_client, "triage:handout", withheld
+    )
+    offered = _submitted(nurse_client)
+    assert "Do not take anti-inflammatory painkillers" not in _page(
+        nurse_client, "triage:handout", offered
+    )

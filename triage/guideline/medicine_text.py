@@ -155,13 +155,27 @@ def _relaxant_course(days_taken: int, encounter_date: datetime.date | None) -> s
     return f"{taken}Stop date: {stop}, {plural_days(remaining)} from this visit."
 
 
+def _relaxant_summary(days_taken: int) -> str:
+    remaining = RELAXANT_MAX_DAYS - days_taken
+    if days_taken == 0:
+        return (
+            "Severe pain with spasm: a short course of the muscle relaxant cyclobenzaprine, 14 "
+            "days at most, is an option."
+        )
+    if remaining == 0:
+        return "The 14-day muscle relaxant course ends today: no further doses are suggested."
+    return (
+        "The muscle relaxant may be continued for severe pain with spasm, for at most "
+        f"{plural_days(remaining)} more."
+    )
+
+
 @lru_cache(maxsize=512)
 def muscle_relaxant(days_taken: int, encounter_date: datetime.date | None) -> Recommendation:
     """Return MUSCLE_RELAXANT with the remaining days and the stop date written out."""
     return make(
         "MUSCLE_RELAXANT",
-        "A short course of the muscle relaxant cyclobenzaprine may be added for severe pain with "
-        "spasm, 14 days at most.",
+        _relaxant_summary(days_taken),
         "Consider cyclobenzaprine 5 mg by mouth three times a day, as an add-on to the exercise "
         "and physical therapy plan, for no more than 14 days in total. "
         f"{_relaxant_course(days_taken, encounter_date)} {_RELAXANT_SIDE_EFFECTS} "
@@ -235,7 +249,9 @@ def muscle_relaxant_stop(days_taken: int) -> Recommendation:
         f"A muscle relaxant has been taken for {plural_days(days_taken)}. There is no evidence of "
         "benefit beyond 1 to 2 weeks, and side effects such as drowsiness, dizziness and falls "
         "become more likely. Consider stopping it now and relying on the exercise and therapy "
-        f"plan. {_RELAXANT_LIMIT}",
+        "plan. Some relaxants taken for weeks (tizanidine or baclofen, for example) need to be "
+        "reduced gradually rather than stopped at once: check with the prescriber. "
+        f"{_RELAXANT_LIMIT}",
         ("S1", CYCLOBENZAPRINE_LABEL),
     )
 
@@ -316,8 +332,8 @@ def duloxetine_caution(serotonin: tuple[str, ...], bleeding: tuple[str, ...]) ->
         named, more = join_reasons(serotonin, SEROTONIN_REASONS)
         parts.append(
             f"Serotonin syndrome, because {named.replace('; ', ' and ')}: explain the warning "
-            "signs (agitation, confusion, fast heartbeat, sweating, shaking, fever) and to seek "
-            "care at once if they appear."
+            "signs (agitation, confusion, fast heartbeat, sweating, shaking, fever) and advise "
+            "seeking care at once if they appear."
         )
         sources.extend(more)
     if bleeding:

@@ -109,11 +109,11 @@ def urgent_recommendations(red_flags: tuple[str, ...]) -> tuple[Recommendation, 
         "Red flags found: urgent clinician review is advised, with prompt imaging and referral "
         "to a specialist.",
         f"Red flags found: {named}. These call for immediate imaging and specialist referral to "
-        "rule out a serious cause such as a fracture, an infection, a tumour, or pressure on the "
-        "spinal cord, a nerve or a neck artery. Until a clinician has excluded serious disease, "
-        "no therapy, manipulation, exercise or pain medicine from the routine plan is suggested. "
-        "This opens an escalation that stays on the worklist until a clinician records its "
-        "outcome.",
+        "rule out a serious cause such as a fracture, an infection, a tumour, pressure on the "
+        "spinal cord or a nerve, or damage to a neck artery. Until a clinician has excluded "
+        "serious disease, no therapy, manipulation, exercise or pain medicine from the routine "
+        "plan is suggested. This opens an escalation that stays on the worklist until a "
+        "clinician records its outcome.",
         ("S1", "S2", ACR_2024, *extra),
     )
     infection = [key for key in red_flags if key in INFECTION_FLAGS]
@@ -133,8 +133,8 @@ def urgent_recommendations(red_flags: tuple[str, ...]) -> tuple[Recommendation, 
 # --- Conservative pathway: always ------------------------------------------------------------
 
 _ARTERY_SAFETY = (
-    "If dizziness, double vision, slurred speech, trouble swallowing or a sudden severe headache "
-    "appear, manipulation stops and the patient is reviewed urgently."
+    "If dizziness, double vision, slurred speech, trouble swallowing, sudden falls or a sudden "
+    "severe headache appear, manipulation stops and the patient is reviewed urgently."
 )
 
 NO_ROUTINE_IMAGING = make(
@@ -187,7 +187,7 @@ AVOID_BED_REST = make(
     "AVOID_BED_REST",
     "Prolonged bed rest is not advised: it weakens the body and slows recovery.",
     "Encourage the patient to stay as active as the pain allows and to keep up daily life. "
-    "Short rests are fine, but days in bed lead to deconditioning and worse outcomes.",
+    "Short rests are fine, but days in bed weaken the muscles and make recovery slower.",
     ("S1", ACP_2017),
     evidence="moderate",
 )
@@ -220,9 +220,9 @@ AVOID_INTERVENTIONAL_PROCEDURES = make(
     "ablation are not advised.",
     "The pain has lasted 12 weeks or more and stays in the neck and upper back, without "
     "nerve-type symptoms. Epidural steroid injections, facet and other joint injections, and "
-    "radiofrequency ablation are not advised: they do not improve quality of life and carry "
-    "risks. Exercise-based care continues; if pain persists, the clinician may consider a "
-    "multidisciplinary pain service.",
+    "radiofrequency ablation are not advised: they have not been shown to help people live "
+    "better with the pain, and they can cause harm. Exercise-based care continues; if pain "
+    "persists, the clinician may consider a multidisciplinary pain service.",
     ("S1", BMJ_2025, NICE_CKS),
 )
 
