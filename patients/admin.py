@@ -267,6 +267,10 @@ class EncounterAwaitingReviewAdmin(EncounterAdmin):
     def after_sign_off_url(self, encounter) -> str:
         return self.admin_url("changelist")
 
+    def after_void_url(self, record) -> str:
+        # A voided encounter leaves the queue: its change page here would no longer exist.
+        return self.admin_url("changelist")
+
     def history_view(self, request, object_id, extra_context=None):
         # History is kept on the encounter itself (a proxy has no history table of its own).
         return HttpResponseRedirect(reverse("admin:patients_encounter_history", args=[object_id]))

@@ -102,8 +102,11 @@ class VoidAdminMixin(ReviewPanelMixin):
         form = VoidReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             self._void_all(request, [record], form.cleaned_data["reason"])
-            return HttpResponseRedirect(change_url)
+            return HttpResponseRedirect(self.after_void_url(record))
         return self._void_page(request, records=[record], form=form, from_action=False)
+
+    def after_void_url(self, record) -> str:
+        return self.admin_url("change", record.pk)
 
     def _void_all(self, request, records, reason: str) -> None:
         now = timezone.now()

@@ -29,6 +29,9 @@ class PatientSearchForm(forms.Form):
         label="Record number or name",
         required=False,
         max_length=100,
+        error_messages={
+            "max_length": "Search with at most 100 characters: a record number or a name."
+        },
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
 
@@ -50,11 +53,16 @@ class PatientForm(forms.ModelForm):
             "mrn": {"unique": "Another patient already has this record number."},
         }
 
+    short_labels = {"confirm_not_duplicate": "Possible duplicate"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.possible_duplicates = []
         if self.instance.pk:
             del self.fields["confirm_not_duplicate"]
+        else:
+            # Asked only once a possible duplicate has been found (see clean()).
+            self.fields["confirm_not_duplicate"].widget = forms.HiddenInput()
 
     def clean_mrn(self):
         mrn = self.cleaned_data["mrn"].strip().upper()
@@ -95,6 +103,7 @@ class PatientForm(forms.ModelForm):
             )[:5]
         )
         if self.possible_duplicates and not cleaned.get("confirm_not_duplicate"):
+            self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput()
             self.add_error(
                 "confirm_not_duplicate",
                 "A patient with the same name and date of birth is already registered. "

@@ -35,7 +35,8 @@ class PatientQuerySet(models.QuerySet):
     def search(self, term: str):
         """Match a record number or any part of a name, ignoring case; every word must match."""
         queryset = self
-        for word in term.split():
+        # Commas split words too, so a name typed as the app shows it ("OKAFOR, Chidi") matches.
+        for word in term.replace(",", " ").split():
             queryset = queryset.filter(
                 Q(mrn__icontains=word)
                 | Q(family_name__icontains=word)
@@ -146,8 +147,8 @@ class EncounterQuerySet(models.QuerySet):
         return self.filter(needs_review=True, reviewed_at__isnull=True, voided_at__isnull=True)
 
 
-def _flag(help_text: str) -> models.BooleanField:
-    return models.BooleanField(default=False, help_text=help_text)
+def _flag(help_text: str, verbose_name: str | None = None) -> models.BooleanField:
+    return models.BooleanField(verbose_name, default=False, help_text=help_text)
 
 
 class Encounter(models.Model):
@@ -188,7 +189,7 @@ class Encounter(models.Model):
     fever = _flag("Fever")
     recent_bloodstream_infection = _flag("Recent bloodstream infection")
     malignancy_history = _flag("History of cancer")
-    iv_drug_use = _flag("Intravenous drug use")
+    iv_drug_use = _flag("Intravenous drug use", "IV drug use")
     immunosuppression = _flag("Immunosuppression")
     unexplained_weight_loss = _flag("Unexplained weight loss")
     significant_trauma = _flag("Significant trauma")
@@ -199,7 +200,7 @@ class Encounter(models.Model):
     cervical_arterial_signs = _flag("Dizziness, double vision, slurred speech, drop attacks...")
 
     # History and medicines
-    gi_bleed_or_ulcer = _flag("Past peptic ulcer or GI bleeding")
+    gi_bleed_or_ulcer = _flag("Past peptic ulcer or GI bleeding", "GI bleed or ulcer")
     severe_kidney_disease = _flag("CKD stage 4-5 or eGFR below 30")
     heart_failure = _flag("Heart failure")
     cardiovascular_disease = _flag("Coronary disease, stroke or hypertension")
@@ -208,12 +209,12 @@ class Encounter(models.Model):
     hyperthyroidism = _flag("Overactive thyroid")
     liver_disease = _flag("Hepatic impairment")
     narrow_angle_glaucoma = _flag("Narrow-angle glaucoma")
-    nsaid_allergy_or_asthma = _flag("Reaction to aspirin or any NSAID")
+    nsaid_allergy_or_asthma = _flag("Reaction to aspirin or any NSAID", "NSAID allergy or asthma")
     pregnancy_weeks = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(42)]
     )
     takes_anticoagulant = _flag("Warfarin, a DOAC or heparin")
-    takes_maoi = _flag("MAO inhibitor now or in the last 14 days")
+    takes_maoi = _flag("MAO inhibitor now or in the last 14 days", "takes an MAO inhibitor")
     takes_serotonergic_drug = _flag("SSRI, SNRI, tricyclic, tramadol or similar")
 
     # Outcome of the engine and of the episode

@@ -23,6 +23,8 @@ def patient_list(request):
         term = form.cleaned_data["q"].strip()
         if term:
             patients = patients.search(term)
+    elif form.is_bound:
+        patients = patients.none()
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "patients/patient_list.html", {"form": form, "page": page, "term": term})
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from patients.models import Encounter, EncounterStatus
+from patients.models import Encounter, EncounterStatus, Pathway
 
 from . import followup_services as services
 from . import outcomes as outcome_figures
@@ -21,6 +21,11 @@ from .models import Escalation, FollowUp, FollowUpStatus
 from .worklist import red_flag_labels
 
 CONFLICT = 409
+
+CONSERVATIVE_PLAN_HINT = (
+    "This episode began on the urgent pathway, so it has no conservative care plan or follow-up "
+    "visits. If the patient is to continue conservative care, start a new intake from this chart."
+)
 
 
 def _follow_up(pk: int) -> FollowUp:
@@ -152,6 +157,12 @@ def close_escalation(request, pk):
             escalation = closed.escalation
         else:
             messages.success(request, "The escalation's outcome was recorded.")
+            if (
+                escalation.encounter.pathway == Pathway.URGENT
+                and not escalation.encounter.escalations.open().exists()
+            ):
+                # An urgent intake has no conservative plan or visits: say how to start them.
+                messages.info(request, CONSERVATIVE_PLAN_HINT)
             return redirect("patients:chart", pk=escalation.encounter.patient_id)
     return render(
         request,

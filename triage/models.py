@@ -147,8 +147,8 @@ class GlobalChange(models.IntegerChoices):
     RECOVERED = 5, "+5 completely recovered"
 
 
-def _flag(help_text: str) -> models.BooleanField:
-    return models.BooleanField(default=False, help_text=help_text)
+def _flag(help_text: str, verbose_name: str | None = None) -> models.BooleanField:
+    return models.BooleanField(verbose_name, default=False, help_text=help_text)
 
 
 def _activity_score():
@@ -180,7 +180,7 @@ class VisitRecord(models.Model):
     fever = _flag("Fever")
     recent_bloodstream_infection = _flag("Recent bloodstream infection")
     malignancy_history = _flag("History of cancer")
-    iv_drug_use = _flag("Intravenous drug use")
+    iv_drug_use = _flag("Intravenous drug use", "IV drug use")
     immunosuppression = _flag("Immunosuppression")
     unexplained_weight_loss = _flag("Unexplained weight loss")
     significant_trauma = _flag("Significant trauma")

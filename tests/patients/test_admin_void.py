@@ -204,3 +204,17 @@ def test_an_intake_escalation_still_open_keeps_the_episode_escalated(clinician):
     )
     encounter.refresh_from_db()
     assert encounter.episode_status == EpisodeStatus.ESCALATED
+
+
+def test_voiding_from_the_review_queue_returns_to_the_queue_without_a_missing_record_warning(
+    clinician_client,
+):
+    encounter = UrgentEncounterFactory(needs_review=True)
+    url = reverse("admin:patients_encounterawaitingreview_void", args=[encounter.pk])
+    response = clinician_client.post(url, {"reason": "Entered on the wrong patient"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:patients_encounterawaitingreview_changelist"
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert any(message.startswith("Voided 1") for message in shown)
+    assert not any("doesn’t exist" in message for message in shown)

@@ -148,3 +148,29 @@ def test_missing_patient_is_404(nurse_client):
 def test_user_without_a_role_cannot_see_patients(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("nobody", password="x-long-pass"))
     assert client.get(reverse("patients:list")).status_code == 403
+
+
+def test_search_accepts_the_name_as_the_list_shows_it(nurse_client):
+    PatientFactory(mrn="MRN-777", family_name="Okafor", given_name="Chidi")
+    response = nurse_client.get(reverse("patients:list"), {"q": "OKAFOR, Chidi"})
+    assert [p.mrn for p in response.context["page"].object_list] == ["MRN-777"]
+
+
+def test_over_long_search_is_refused_with_a_message_not_the_whole_list(nurse_client):
+    PatientFactory()
+    response = nurse_client.get(reverse("patients:list"), {"q": "x" * 101})
+    assert list(response.context["page"].object_list) == []
+    text = response.content.decode()
+    assert "at most 100 characters" in text
+    assert "No patients are registered" not in text
+
+
+def test_duplicate_confirmation_is_only_asked_once_a_duplicate_is_found(nurse_client):
+    blank = nurse_client.get(reverse("patients:create")).content.decode()
+    assert 'type="checkbox"' not in blank
+    PatientFactory(
+        family_name="Lovelace", given_name="Ada", date_of_birth=datetime.date(1985, 12, 10)
+    )
+    warned = nurse_client.post(reverse("patients:create"), VALID).content.decode()
+    assert 'type="checkbox" name="confirm_not_duplicate"' in warned
+    assert "Possible duplicate: A patient with the same name" in warned

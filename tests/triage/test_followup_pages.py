@@ -263,3 +263,15 @@ def test_second_clinician_closing_an_escalation_overwrites_nothing(clinician_cli
     assert "nothing was overwritten" in html
     escalation.refresh_from_db()
     assert (escalation.outcome, escalation.outcome_note) == ("imaging_ordered", "MRI booked.")
+
+
+def test_closing_an_urgent_intakes_last_escalation_says_how_to_start_conservative_care(
+    clinician_client,
+):
+    escalation = EscalationFactory()
+    url = reverse("triage:escalation_close", args=[escalation.pk])
+    response = clinician_client.post(
+        url, {"outcome": "serious_cause_excluded", "note": "MRI clear."}, follow=True
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("start a new intake from this chart" in message for message in shown)

@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from patients import roles
+from patients import review, roles
 from patients.models import Encounter
 from tests.conftest import make_user
 from tests.factories import (
@@ -53,7 +54,8 @@ def test_urgent_plan_puts_the_critical_items_in_a_banner_at_the_top(nurse_client
     encounter = _submitted(nurse_client, red_flags={"significant_trauma": "yes"})
     html = _page(nurse_client, "triage:care_plan", encounter)
     banner = html.index('role="alert"')
-    assert banner < html.index("<h1")
+    # The page heading and the patient come first, then the banner.
+    assert html.index("<h1") < banner
     assert "Red flags found" in html[banner:]
     assert "a significant injury" in html
     assert "An escalation was opened" in html
@@ -173,3 +175,17 @@ def test_handout_warns_against_shop_bought_anti_inflammatories_when_they_are_wit
     assert "Do not take anti-inflammatory painkillers" not in _page(
         nurse_client, "triage:handout", offered
     )
+
+
+def test_voided_encounter_is_marked_first_and_has_no_handout(nurse_client, clinician):
+    encounter = _submitted(nurse_client, red_flags={"fever": "yes"})
+    review.void_encounter(
+        encounter=encounter, user=clinician, reason="Wrong patient", now=timezone.now()
+    )
+    html = _page(nurse_client, "triage:care_plan", encounter)
+    assert html.index("Voided:") < html.index("Urgent: red flags found")
+    assert "An escalation was opened" not in html
+    assert reverse("triage:handout", args=[encounter.pk]) not in html
+    handout = _page(nurse_client, "triage:handout", encounter)
+    assert "must not be given to the patient" in handout
+    assert "You need to see a doctor urgently" not in handout
