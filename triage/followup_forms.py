@@ -108,10 +108,19 @@ class VisitForm(forms.Form):
         **{key: VISIT_FACT_SPECS[key].label for key in RED_FLAG_KEYS},
     }
 
-    def __init__(self, data=None, *, intake_date: datetime.date, today: datetime.date, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        *,
+        intake_date: datetime.date,
+        today: datetime.date,
+        days_since_onset: int | None = None,
+        **kwargs,
+    ):
         super().__init__(data, **kwargs)
         self.intake_date = intake_date
         self.today = today
+        self.days_since_onset = days_since_onset
         for key in RED_FLAG_KEYS:
             spec = VISIT_FACT_SPECS[key]
             self.fields[key] = YesNoField(label=spec.question, help_text=spec.hint)
@@ -139,6 +148,16 @@ class VisitForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        relaxant_days, visit_date = cleaned.get("muscle_relaxant_days"), cleaned.get("visit_date")
+        if relaxant_days is not None and visit_date and self.days_since_onset is not None:
+            # A relaxant for this pain cannot have been taken for longer than the pain has lasted.
+            pain_days = self.days_since_onset + (visit_date - self.intake_date).days
+            if relaxant_days > pain_days:
+                self.add_error(
+                    "muscle_relaxant_days",
+                    f"That is longer than the pain has lasted ({pain_days} days by the visit "
+                    "date). Check the number of days.",
+                )
         for slot in ACTIVITY_SLOTS:
             name = cleaned.get(f"activity_{slot}_name", "")
             score = cleaned.get(f"activity_{slot}_score")

@@ -42,23 +42,27 @@ def _follow_up(pk: int) -> FollowUp:
     )
 
 
-def _conflict(request, follow_up: FollowUp):
+def _conflict(request, follow_up: FollowUp, entered=None):
     return render(
-        request, "triage/followup/conflict.html", {"follow_up": follow_up}, status=CONFLICT
+        request,
+        "triage/followup/conflict.html",
+        {"follow_up": follow_up, "entered": entered},
+        status=CONFLICT,
     )
 
 
 @permission_required("triage.add_visitrecord", raise_exception=True)
 def record_visit(request, pk):
     follow_up = _follow_up(pk)
-    if follow_up.status != FollowUpStatus.SCHEDULED:
-        return _conflict(request, follow_up)
     form = VisitForm(
         request.POST or None,
         intake_date=services.intake_date(follow_up.encounter),
+        days_since_onset=follow_up.encounter.days_since_onset,
         today=timezone.localdate(),
         initial={"version": follow_up.version, "visit_date": timezone.localdate()},
     )
+    if follow_up.status != FollowUpStatus.SCHEDULED:
+        return _conflict(request, follow_up, entered=form if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_visit(
@@ -69,7 +73,7 @@ def record_visit(request, pk):
                 now=timezone.now(),
             )
         except services.VisitConflict as conflict:
-            return _conflict(request, _follow_up(conflict.follow_up.pk))
+            return _conflict(request, _follow_up(conflict.follow_up.pk), entered=form)
         return redirect("triage:followup_detail", pk=follow_up.pk)
     return render(
         request,
@@ -89,6 +93,7 @@ def add_visit(request, encounter_pk):
     form = UnscheduledVisitForm(
         request.POST or None,
         intake_date=services.intake_date(encounter),
+        days_since_onset=encounter.days_since_onset,
         today=timezone.localdate(),
         initial={"visit_date": timezone.localdate()},
     )

@@ -165,11 +165,13 @@ def intake_submit(request, token):
     return redirect("triage:care_plan", pk=encounter.pk)
 
 
-@require_POST
 @permission_required("triage.delete_intakedraft", raise_exception=True)
 def intake_discard(request, token):
-    """Throw away an unfinished intake, on the nurse's explicit request."""
-    intake_services.discard_draft(draft=_own_draft(request, token))
+    """Throw away an unfinished intake, on the nurse's explicit request, after asking once."""
+    draft = _own_draft(request, token)
+    if request.method != "POST":
+        return render(request, "triage/intake/discard.html", {"draft": draft})
+    intake_services.discard_draft(draft=draft)
     messages.success(request, "The unfinished intake was discarded.")
     return redirect("triage:home")
 

@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from patients import roles
 from patients.models import EpisodeStatus
 from tests.conftest import make_user
 from tests.factories import (
@@ -108,7 +110,8 @@ def test_two_posts_with_the_same_version_second_sees_the_conflict(nurse_client):
 
     html = second.content.decode()
     assert second.status_code == 409
-    assert "Someone else (nurse1) recorded this visit at" in html
+    assert "You (nurse1, in another window or tab) recorded this visit at" in html
+    assert "What you entered (not saved)" in html
     assert timezone.localtime(recorded_at).strftime("%H:%M") in html
     assert "nothing was overwritten" in html
     assert reverse("triage:followup_detail", args=[follow_up.pk]) in html
@@ -139,6 +142,7 @@ def test_stale_version_is_a_conflict_even_while_still_scheduled(nurse_client):
         ("activity_2_score", "-3", "Activity scores go from 0 (unable) to 10"),
         ("fever", "", "Answer yes or no."),
         ("global_change", "7", "Choose the patient&#x27;s own rating of change"),
+        ("muscle_relaxant_days", "400", "longer than the pain has lasted"),
     ],
 )
 def test_bad_visit_input_is_explained_and_nothing_is_saved(nurse_client, field, value, message):
@@ -275,3 +279,19 @@ def test_closing_an_urgent_intakes_last_escalation_says_how_to_start_conservativ
     )
     shown = [str(message) for message in response.context["messages"]]
     assert any("start a new intake from this chart" in message for message in shown)
+
+
+def test_a_colleagues_earlier_recording_is_named_and_your_entries_are_shown(nurse_client):
+    follow_up = _due_visit()
+    url = reverse("triage:followup_record", args=[follow_up.pk])
+    colleague = Client()
+    colleague.force_login(make_user(roles.NURSE, username="colleague"))
+    assert colleague.post(url, _post_data(follow_up, pain_score="2")).status_code == 302
+
+    second = nurse_client.post(url, _post_data(follow_up, pain_score="8", note="Stiff today"))
+
+    html = second.content.decode()
+    assert second.status_code == 409
+    assert "Someone else (colleague) recorded this visit" in html
+    assert "Stiff today" in html
+    assert VisitRecord.objects.get().pain_score == 2

@@ -207,7 +207,11 @@ def test_unfinished_step_is_where_resume_lands_after_a_later_step_is_skipped(nur
 def test_discard_removes_the_draft_but_keeps_a_registered_patient(nurse_client):
     nurse_client.post(reverse("triage:intake_new"), {"action": "register", **NEW_PATIENT})
     token = IntakeDraft.objects.get().token
-    response = nurse_client.post(reverse("triage:intake_discard", args=[token]))
+    url = reverse("triage:intake_discard", args=[token])
+    question = nurse_client.get(url)
+    assert "Discard this unfinished intake?" in question.content.decode()
+    assert IntakeDraft.objects.exists(), "asking deletes nothing"
+    response = nurse_client.post(url)
     assert response.status_code == 302
     assert not IntakeDraft.objects.exists()
     assert Patient.objects.filter(mrn="MRN-9001").exists()
