@@ -68,11 +68,11 @@ def create_demo_data() -> tuple[int, int]:
     return len(DEMO_USERS), len(_DEMO_PEOPLE)
 
 
-def _demo_answers(**changes: str) -> dict[str, dict[str, str]]:
+def _demo_answers(day: datetime.date, **changes: str) -> dict[str, dict[str, str]]:
     """Intake answers as the step forms post them: no red flags, no history, unless changed."""
     from triage.guideline import HISTORY_KEYS, RED_FLAG_KEYS
 
-    onset = (timezone.localdate() - datetime.timedelta(days=6)).isoformat()
+    onset = (day - datetime.timedelta(days=6)).isoformat()
     steps = {
         "pain": {
             "onset_date": onset,
@@ -94,26 +94,63 @@ def _demo_answers(**changes: str) -> dict[str, dict[str, str]]:
     return steps
 
 
+# (record number, days ago, answers changed from "no", submitted, visits as (day, pain))
+_DEMO_EPISODES = (
+    ("DEMO-0001", 0, {}, True, ()),
+    ("DEMO-0002", 0, {"fever": "yes"}, True, ()),
+    ("DEMO-0003", 0, {}, False, ()),
+    # Older episodes, so the worklist and the outcomes page have something to show.
+    ("DEMO-0004", 70, {}, True, ((14, 5), (42, 1))),
+    ("DEMO-0005", 63, {"neuropathic_features": "yes"}, True, ((14, 6), (42, 6), (56, 5))),
+    ("DEMO-0006", 20, {}, True, ()),
+    ("DEMO-0007", 14, {"pain_score": "8"}, True, ()),
+)
+
+
 def _create_demo_intakes(nurse) -> None:
-    """Two submitted intakes (conservative, urgent) and one unfinished, once only."""
-    from triage import intake_services
+    """Demo episodes at several points of their course, and one unfinished intake; once only."""
+    from triage import followup_services, intake_services
+    from triage.models import FollowUpStatus
 
     if Patient.objects.filter(mrn__startswith="DEMO-", encounters__isnull=False).exists():
         return
-    today = timezone.localdate()
-    demo = (
-        ("DEMO-0001", {}, True),
-        ("DEMO-0002", {"fever": "yes"}, True),
-        ("DEMO-0003", {}, False),
-    )
-    for mrn, changes, submitted in demo:
+    for mrn, days_ago, changes, submitted, visits in _DEMO_EPISODES:
         patient = Patient.objects.get(mrn=mrn)
+        when = timezone.now() - datetime.timedelta(days=days_ago)
+        day = timezone.localdate(when)
         draft = None
-        for step, answers in _demo_answers(**changes).items():
+        for step, answers in _demo_answers(day, **changes).items():
             if step == "history" and not submitted:
                 break
             draft = intake_services.save_step(
-                owner=nurse, draft=draft, step=step, answers=answers, today=today, patient=patient
+                owner=nurse, draft=draft, step=step, answers=answers, today=day, patient=patient
             )
-        if submitted:
-            intake_services.record_intake(draft=draft, user=nurse, now=timezone.now())
+        if not submitted:
+            continue
+        encounter = intake_services.record_intake(draft=draft, user=nurse, now=when)
+        for visit_day, pain in visits:
+            follow_up = encounter.follow_ups.get(plan_day=visit_day)
+            if follow_up.status != FollowUpStatus.SCHEDULED:
+                continue
+            followup_services.record_visit(
+                follow_up=follow_up,
+                version=follow_up.version,
+                findings=_demo_visit(day + datetime.timedelta(days=visit_day), pain),
+                user=nurse,
+                now=when + datetime.timedelta(days=visit_day),
+            )
+
+
+def _demo_visit(visit_date: datetime.date, pain: int) -> dict[str, object]:
+    from triage.followup_services import FINDING_FIELDS
+
+    findings = dict.fromkeys(FINDING_FIELDS, False)
+    return findings | {
+        "visit_date": visit_date,
+        "pain_score": pain,
+        "muscle_relaxant_days": None,
+        "global_change": 3 if pain <= 2 else 1,
+        "note": "",
+        **{f"activity_{slot}_name": "" for slot in (1, 2, 3)},
+        **{f"activity_{slot}_score": None for slot in (1, 2, 3)},
+    }

@@ -1,21 +1,36 @@
-"""The demo data includes submitted intakes, so `make run` shows care plans straight away."""
+"""The demo data shows every part of the product straight after `make run`, and loads once only."""
 
 import pytest
+from django.utils import timezone
 
 from patients.demo import create_demo_data
 from patients.models import Encounter
 from triage.models import CarePlan, Escalation, IntakeDraft
+from triage.worklist import build_worklist
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_has_a_conservative_and_an_urgent_intake_and_a_draft_once_only():
+def test_demo_data_covers_both_pathways_the_course_and_a_draft_once_only():
     create_demo_data()
     create_demo_data()
-    assert sorted(Encounter.objects.values_list("pathway", flat=True)) == [
-        "conservative",
-        "urgent",
-    ]
-    assert CarePlan.objects.count() == 2
+    statuses = dict(Encounter.objects.values_list("patient__mrn", "episode_status"))
+    assert statuses == {
+        "DEMO-0001": "active",
+        "DEMO-0002": "escalated",
+        "DEMO-0004": "resolved",
+        "DEMO-0005": "persistent",
+        "DEMO-0006": "active",
+        "DEMO-0007": "active",
+    }
+    assert CarePlan.objects.count() == 6
     assert Escalation.objects.count() == 1
     assert IntakeDraft.objects.get().owner.username == "nurse"
+
+
+def test_demo_worklist_has_an_escalation_an_overdue_visit_and_one_due_today():
+    create_demo_data()
+    groups = {group.key: group for group in build_worklist(today=timezone.localdate())}
+    assert groups["escalations"].total >= 1
+    assert groups["overdue"].total >= 1
+    assert groups["today"].total >= 1
