@@ -38,7 +38,22 @@ class Episode:
     open_follow_ups: int
 
 
+def _counts(follow_up: FollowUp) -> bool:
+    """A visit that still counts for the course: not voided."""
+    return follow_up.voided_at is None
+
+
 def _follow_up_entry(follow_up: FollowUp) -> TimelineEntry:
+    if not _counts(follow_up):
+        # Voided visits stay in the record, marked, but no longer count for the course.
+        return TimelineEntry(
+            day=follow_up.visit.visit_date if hasattr(follow_up, "visit") else follow_up.due_date,
+            kind="visit",
+            title=f"Visit{f', day {follow_up.plan_day}' if follow_up.plan_day else ''} (voided)",
+            status="Voided",
+            detail=follow_up.void_reason,
+            follow_up=follow_up,
+        )
     if follow_up.status == FollowUpStatus.COMPLETED:
         visit = follow_up.visit
         return TimelineEntry(
@@ -93,19 +108,22 @@ def build_episode(encounter: Encounter) -> Episode:
     points += [
         PainPoint(day=f.visit.day, pain=f.visit.pain_score, label=f"Visit on day {f.visit.day}")
         for f in follow_ups
-        if f.status == FollowUpStatus.COMPLETED
+        if f.status == FollowUpStatus.COMPLETED and _counts(f)
     ]
     return Episode(
         encounter=encounter,
         intake_date=started,
         entries=tuple(entries),
         chart=build_pain_chart(points, chart_id=f"pain-chart-{encounter.pk}"),
-        open_follow_ups=sum(f.status == FollowUpStatus.SCHEDULED for f in follow_ups),
+        open_follow_ups=sum(
+            f.status == FollowUpStatus.SCHEDULED and _counts(f) for f in follow_ups
+        ),
     )
 
 
 def episodes_for(patient: Patient) -> list[Episode]:
-    """The patient's submitted, non-voided episodes, newest first, each with its course."""
+    """The patient's submitted, non-voided episodes, newest first, each with its course
+    (voided visits included, marked: they stay in the record)."""
     encounters = (
         patient.encounters.not_voided()
         .filter(status=EncounterStatus.SUBMITTED)
@@ -113,9 +131,7 @@ def episodes_for(patient: Patient) -> list[Episode]:
         .prefetch_related(
             Prefetch(
                 "follow_ups",
-                queryset=FollowUp.objects.filter(voided_at__isnull=True).select_related(
-                    "visit", "recorded_by"
-                ),
+                queryset=FollowUp.objects.select_related("visit", "recorded_by"),
             ),
             Prefetch(
                 "escalations",

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from patients import review
 from tests.factories import UserFactory, make_conservative_episode, visit_findings
 from triage import followup_services
 from triage.pain_chart import PainPoint, build_pain_chart
@@ -124,3 +125,21 @@ def test_patient_chart_query_count_does_not_grow_with_visits(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = nurse_client.get(url)
     assert response.content.decode().count('<svg class="chart-svg"') == 5
+
+
+@pytest.mark.django_db
+def test_a_voided_visit_stays_on_the_timeline_marked_but_leaves_the_chart(nurse_client, clinician):
+    encounter, _ = _episode_with_visits(60, [5, 3], staff=UserFactory())
+    day_42 = encounter.follow_ups.get(plan_day=42)
+    review.void_follow_up(
+        follow_up=day_42, user=clinician, reason="Recorded on the wrong patient", now=timezone.now()
+    )
+
+    html = nurse_client.get(reverse("patients:chart", args=[encounter.patient_id])).content.decode()
+
+    section = html[html.index("Episodes and follow-up") :]
+    assert "Visit, day 42 (voided)" in section
+    assert "Recorded on the wrong patient" in section
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert "7 at intake; 5 on day 14" in svg
+    assert "on day 42" not in svg
