@@ -37,14 +37,14 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from patients import roles  # noqa: E402
-from patients.models import Encounter  # noqa: E402
+from triage.models import Encounter  # noqa: E402
 
 SCALES = (1_000, 100_000)
 WARM_UP, SAMPLES = 10, 100
 PAGES = (
-    "/admin/patients/encounterawaitingreview/",
-    "/admin/patients/encounter/",
-    "/admin/patients/encounter/?fever__exact=1&review=awaiting",
+    "/admin/triage/encounterawaitingreview/",
+    "/admin/triage/encounter/",
+    "/admin/triage/encounter/?fever__exact=1&review=awaiting",
     "/admin/patients/patient/",
     "/admin/patients/patient/?q=family12",
     "/admin/patients/chartaccess/",
@@ -60,12 +60,12 @@ def add_plans_and_chart_openings(staff_id: int) -> None:
         cursor.execute(
             "INSERT INTO triage_careplan (encounter_id, ruleset, pathway, red_flags, input_facts,"
             " created_at) SELECT id, 'bench', pathway, CASE WHEN fever THEN '[\"fever\"]'::jsonb"
-            " ELSE '[]'::jsonb END, '{}'::jsonb, occurred_at FROM patients_encounter"
+            " ELSE '[]'::jsonb END, '{}'::jsonb, occurred_at FROM triage_encounter"
         )
         cursor.execute(
             "INSERT INTO patients_chartaccess (user_id, patient_id, accessed_at)"
             " SELECT %s, patient_id, occurred_at + make_interval(mins => n)"
-            " FROM patients_encounter CROSS JOIN generate_series(1, 2) AS n",
+            " FROM triage_encounter CROSS JOIN generate_series(1, 2) AS n",
             [staff_id],
         )
 

@@ -46,9 +46,13 @@ from django.test import Client, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from patients import roles  # noqa: E402
-from patients.models import Encounter, Patient  # noqa: E402
-from triage.models import Escalation, FollowUp  # noqa: E402
-from triage.worklist import build_worklist  # noqa: E402
+from patients.models import Patient  # noqa: E402
+from triage.followup.selectors.worklist import build_worklist  # noqa: E402
+from triage.models import (  # noqa: E402
+    Encounter,  # noqa: E402
+    Escalation,
+    FollowUp,
+)
 
 EPISODES_PER_DAY = 50
 SMALL, LARGE = "small", "default"  # database aliases
@@ -180,7 +184,7 @@ def _seed(encounters: int, staff_id: int) -> None:
             ),
             "version": "1",
         },
-        f"patients_encounter e CROSS JOIN (VALUES {', '.join(f'({d})' for d in PLAN_DAYS)}) "
+        f"triage_encounter e CROSS JOIN (VALUES {', '.join(f'({d})' for d in PLAN_DAYS)}) "
         "AS p(day) WHERE e.pathway = 'conservative'",
         params,
     )
@@ -198,7 +202,7 @@ def _seed(encounters: int, staff_id: int) -> None:
                 f"CASE WHEN {still_open} THEN NULL ELSE e.occurred_at + interval '1 day' END"
             ),
         },
-        "patients_encounter e WHERE e.pathway = 'urgent'",
+        "triage_encounter e WHERE e.pathway = 'urgent'",
         params,
     )
 

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "accounts",
     "patients",
     "triage",
 ]

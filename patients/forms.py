@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 
-from .models import EARLIEST_BIRTH_DATE, MRN_PATTERN, Patient
+from patients.models import EARLIEST_BIRTH_DATE, MRN_PATTERN, Patient
 
 
 def error_links(form: forms.BaseForm) -> list[tuple[str, str, str]]:

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from .models import ChartAccess, Patient
+from patients.models import ChartAccess, Patient
 
 
 @transaction.atomic

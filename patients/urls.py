@@ -1,12 +1,11 @@
 from django.urls import path
 
-from . import views
+from patients import views
 
 app_name = "patients"
 
 urlpatterns = [
     path("", views.patient_list, name="list"),
     path("new/", views.patient_create, name="create"),
-    path("<int:pk>/", views.patient_chart, name="chart"),
     path("<int:pk>/edit/", views.patient_edit, name="edit"),
 ]

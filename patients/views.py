@@ -1,15 +1,13 @@
-"""Patient pages: list and search, register, edit, chart."""
+"""Patient registry pages: list and search, register, edit."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
-from triage.timeline import episodes_for
-
-from . import services
-from .forms import PatientForm, PatientSearchForm
-from .models import Patient
+from patients import services
+from patients.forms import PatientForm, PatientSearchForm
+from patients.models import Patient
 
 PAGE_SIZE = 25
 
@@ -35,7 +33,7 @@ def patient_create(request):
     if request.method == "POST" and form.is_valid():
         patient = services.register_patient(form_data=form.cleaned_data)
         messages.success(request, f"Registered patient {patient.mrn}.")
-        return redirect("patients:chart", pk=patient.pk)
+        return redirect("triage:patient_chart", pk=patient.pk)
     return render(request, "patients/patient_form.html", {"form": form, "creating": True})
 
 
@@ -46,19 +44,7 @@ def patient_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         services.update_patient(patient=patient, form_data=form.cleaned_data)
         messages.success(request, f"Saved changes to patient {patient.mrn}.")
-        return redirect("patients:chart", pk=patient.pk)
+        return redirect("triage:patient_chart", pk=patient.pk)
     return render(
         request, "patients/patient_form.html", {"form": form, "creating": False, "patient": patient}
-    )
-
-
-@permission_required("patients.view_patient", raise_exception=True)
-def patient_chart(request, pk):
-    patient = get_object_or_404(Patient, pk=pk)
-    services.record_chart_access(user=request.user, patient=patient)
-    encounters = patient.encounters.select_related("recorded_by").order_by("-occurred_at")
-    return render(
-        request,
-        "patients/patient_chart.html",
-        {"patient": patient, "encounters": encounters, "episodes": episodes_for(patient)},
     )

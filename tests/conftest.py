@@ -3,9 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from patients import roles
-
-from .factories import UserFactory
+from accounts import roles
+from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)

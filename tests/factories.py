@@ -6,9 +6,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from patients.models import Encounter, EncounterStatus, Patient, Sex
+from patients.models import Patient, Sex
 from triage.guideline import INTAKE_KEYS, RED_FLAG_KEYS, IntakeFacts, Pathway, evaluate_intake
-from triage.models import Recommendation
+from triage.models import Encounter, EncounterStatus, Recommendation
 
 
 class UserFactory(factory.django.DjangoModelFactory):

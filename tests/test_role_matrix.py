@@ -20,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from patients import roles
+from accounts import roles
 from patients.models import Patient
 from tests.conftest import make_user
 from tests.factories import (
@@ -209,7 +209,7 @@ ROWS: list[Row] = [
     # Patients (foundation)
     Row("patients:list", EVERY_ROLE),
     Row("patients:create", EVERY_ROLE),
-    Row("patients:chart", EVERY_ROLE, pk_of("patient")),
+    Row("triage:patient_chart", EVERY_ROLE, pk_of("patient")),
     Row("patients:edit", EVERY_ROLE, pk_of("patient")),
     # Worklist and intake (issue 4)
     Row("triage:home", EVERY_ROLE),
@@ -244,10 +244,10 @@ ROWS: list[Row] = [
         lambda world: (ContentType.objects.get_for_model(Patient).pk, world.patient.pk),
     ),
     *admin_rows("patients.patient", "patient", view=STAFF),
-    *admin_rows("patients.encounter", "urgent", view=STAFF, void=STAFF, sign_off=STAFF),
+    *admin_rows("triage.encounter", "urgent", view=STAFF, void=STAFF, sign_off=STAFF),
     # The review queue redirects its history pages to the encounter's own history.
     *admin_rows(
-        "patients.encounterawaitingreview",
+        "triage.encounterawaitingreview",
         "urgent",
         view=STAFF,
         void=STAFF,
@@ -255,7 +255,7 @@ ROWS: list[Row] = [
         versions=False,
     ),
     Row(
-        "admin:patients_encounterawaitingreview_simple_history",
+        "admin:triage_encounterawaitingreview_simple_history",
         STAFF,
         lambda world: world.versions_of("urgent"),
     ),

@@ -56,7 +56,7 @@ ALL_ROUTES = sorted(
 
 def test_the_walk_finds_the_application_pages():
     names = {name for name, _ in ALL_ROUTES}
-    assert {"patients:list", "patients:create", "patients:chart", "triage:home"} <= names
+    assert {"patients:list", "patients:create", "triage:patient_chart", "triage:home"} <= names
 
 
 @pytest.mark.django_db

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class TriageConfig(AppConfig):
     name = "triage"
-    verbose_name = "Care plans and follow-up"
+    verbose_name = "Encounters, care plans and follow-up"

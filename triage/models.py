@@ -1,15 +1,252 @@
-"""Intake drafts, stored care plans, follow-up visits and escalations."""
+"""The clinical record of one episode: the intake encounter, its draft, the stored care plan,
+follow-up visits and escalations."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from patients.models import Encounter, Patient
+from patients.models import Patient
+from triage.guideline import EpisodeStatus, Pathway
 
 
-class IntakeDraft(models.Model):
+def yes_no_field(help_text: str, verbose_name: str | None = None) -> models.BooleanField:
+    """A clinical yes/no answer: stored as a boolean, no unless answered yes."""
+    return models.BooleanField(verbose_name, default=False, help_text=help_text)
+
+
+def engine_choices(values) -> list[tuple[str, str]]:
+    """Model choices taken from one of the engine's enumerations, so both never drift apart."""
+    return [(str(value), str(value).replace("_", " ").capitalize()) for value in values]
+
+
+PATHWAY_CHOICES = engine_choices(Pathway)
+EPISODE_STATUS_CHOICES = engine_choices(EpisodeStatus)
+
+
+def episode_status_label(status: str) -> str:
+    """The readable name of an episode status (the stored value if it is not one we know)."""
+    return dict(EPISODE_STATUS_CHOICES).get(status, status)
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VoidableModel(models.Model):
+    """Clinical records are never deleted: a mistaken one is voided, with who, when and why."""
+
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)s_voided",
+    )
+    void_reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+
+def void_has_reason(prefix: str) -> models.CheckConstraint:
+    """The database refuses a void without a reason."""
+    return models.CheckConstraint(
+        condition=Q(voided_at__isnull=True) | ~Q(void_reason=""), name=f"{prefix}_void_has_reason"
+    )
+
+
+class RedFlagAnswers(models.Model):
+    """The red-flag screen (decision table section 1), asked at the intake and at every visit."""
+
+    progressive_neuro_deficit = yes_no_field("Progressive neurological deficit")
+    fever = yes_no_field("Fever")
+    recent_bloodstream_infection = yes_no_field("Recent bloodstream infection")
+    malignancy_history = yes_no_field("History of cancer")
+    iv_drug_use = yes_no_field("Intravenous drug use", "IV drug use")
+    immunosuppression = yes_no_field("Immunosuppression")
+    unexplained_weight_loss = yes_no_field("Unexplained weight loss")
+    significant_trauma = yes_no_field("Significant trauma")
+    osteoporosis = yes_no_field("Known osteoporosis")
+    chronic_steroid_use = yes_no_field("Long-term systemic corticosteroids")
+    bowel_bladder_dysfunction = yes_no_field("New bowel or bladder dysfunction")
+    myelopathy_signs = yes_no_field("Clumsy hands, loss of dexterity or gait imbalance")
+    cervical_arterial_signs = yes_no_field(
+        "Dizziness, double vision, slurred speech, drop attacks..."
+    )
+
+    class Meta:
+        abstract = True
+
+
+class EncounterStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class PainLocation(models.TextChoices):
+    NECK = "neck", "Neck"
+    UPPER_BACK = "upper_back", "Upper back"
+    BOTH = "both", "Neck and upper back"
+
+
+class EncounterQuerySet(models.QuerySet):
+    def not_voided(self):
+        return self.filter(voided_at__isnull=True)
+
+    def awaiting_review(self):
+        return self.filter(needs_review=True, reviewed_at__isnull=True, voided_at__isnull=True)
+
+
+class Encounter(RedFlagAnswers, TimestampedModel, VoidableModel):
+    """One visit to the clinic; a submitted intake stores every fact as its own typed column."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="encounters")
+    occurred_at = models.DateTimeField("when it happened")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="encounters_recorded"
+    )
+    status = models.CharField(
+        max_length=16, choices=EncounterStatus.choices, default=EncounterStatus.DRAFT
+    )
+    # Idempotency key of the intake that produced this encounter: a replayed submit finds it.
+    intake_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+
+    # Presenting pain
+    age_years = models.PositiveSmallIntegerField(
+        "age on the encounter date",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(16), MaxValueValidator(120)],
+    )
+    onset_date = models.DateField("date the pain began", null=True, blank=True)
+    days_since_onset = models.PositiveIntegerField(null=True, blank=True)
+    pain_location = models.CharField(max_length=16, choices=PainLocation.choices, blank=True)
+    pain_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    muscle_spasm = yes_no_field("Palpable or reported spasm near the neck or upper back")
+    neuropathic_features = yes_no_field(
+        "Radiating arm pain, burning, electric pain, numbness, tingling"
+    )
+    declines_neck_manipulation = yes_no_field("Uncomfortable with neck manipulation")
+    muscle_relaxant_start = models.DateField(null=True, blank=True)
+    muscle_relaxant_days = models.PositiveIntegerField(null=True, blank=True)
+
+    # History and medicines
+    gi_bleed_or_ulcer = yes_no_field("Past peptic ulcer or GI bleeding", "GI bleed or ulcer")
+    severe_kidney_disease = yes_no_field("CKD stage 4-5 or eGFR below 30")
+    heart_failure = yes_no_field("Heart failure")
+    cardiovascular_disease = yes_no_field("Coronary disease, stroke or hypertension")
+    recent_myocardial_infarction = yes_no_field("Heart attack in the last 3 months")
+    arrhythmia_or_heart_block = yes_no_field("Arrhythmia, heart block or conduction disorder")
+    hyperthyroidism = yes_no_field("Overactive thyroid")
+    liver_disease = yes_no_field("Hepatic impairment")
+    narrow_angle_glaucoma = yes_no_field("Narrow-angle glaucoma")
+    nsaid_allergy_or_asthma = yes_no_field(
+        "Reaction to aspirin or any NSAID", "NSAID allergy or asthma"
+    )
+    pregnancy_weeks = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(42)]
+    )
+    takes_anticoagulant = yes_no_field("Warfarin, a DOAC or heparin")
+    takes_maoi = yes_no_field("MAO inhibitor now or in the last 14 days", "takes an MAO inhibitor")
+    takes_serotonergic_drug = yes_no_field("SSRI, SNRI, tricyclic, tramadol or similar")
+
+    # Outcome of the engine and of the episode
+    pathway = models.CharField(max_length=16, choices=PATHWAY_CHOICES, blank=True)
+    episode_status = models.CharField(
+        max_length=16, choices=EPISODE_STATUS_CHOICES, default=EpisodeStatus.ACTIVE
+    )
+
+    # Clinician review
+    needs_review = models.BooleanField(default=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="encounters_reviewed",
+    )
+
+    history = HistoricalRecords()
+    objects = EncounterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        permissions = [
+            ("sign_off_encounter", "Can sign off an encounter after review"),
+            ("void_encounter", "Can void a mistaken encounter"),
+            ("view_outcomes", "Can see the clinic's outcome figures"),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "-occurred_at"], name="encounter_patient_recent_idx"),
+            # The admin's encounter list: newest first, a page at a time.
+            models.Index(fields=["-occurred_at", "-id"], name="encounter_recent_idx"),
+            models.Index(
+                fields=["occurred_at"],
+                condition=Q(needs_review=True, reviewed_at__isnull=True),
+                name="encounter_review_queue_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pain_score__isnull=True) | Q(pain_score__lte=10),
+                name="encounter_pain_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(age_years__isnull=True) | Q(age_years__gte=16, age_years__lte=120),
+                name="encounter_age_adult",
+            ),
+            models.CheckConstraint(
+                condition=Q(pregnancy_weeks__isnull=True)
+                | Q(pregnancy_weeks__gte=1, pregnancy_weeks__lte=42),
+                name="encounter_pregnancy_weeks_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(muscle_relaxant_start__isnull=True)
+                | Q(onset_date__isnull=True)
+                | Q(muscle_relaxant_start__gte=F("onset_date")),
+                name="encounter_relaxant_after_onset",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=EncounterStatus.DRAFT)
+                | (
+                    Q(age_years__isnull=False)
+                    & Q(days_since_onset__isnull=False)
+                    & Q(pain_score__isnull=False)
+                    & ~Q(pathway="")
+                ),
+                name="encounter_submitted_is_complete",
+            ),
+            void_has_reason("encounter"),
+        ]
+
+    def __str__(self):
+        return f"Encounter {self.pk} ({self.occurred_at:%Y-%m-%d})"
+
+
+class EncounterAwaitingReview(Encounter):
+    """The clinicians' review queue in the admin: the same rows as Encounter, filtered there."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "encounter awaiting review"
+        verbose_name_plural = "encounters awaiting review"
+
+
+class IntakeDraft(TimestampedModel):
     """A nurse's unfinished intake, saved after every step so nothing is lost."""
 
     owner = models.ForeignKey(
@@ -22,8 +259,6 @@ class IntakeDraft(models.Model):
     current_step = models.CharField(max_length=32, blank=True)
     # Raw, not-yet-validated form answers per step; becomes typed columns on submit.
     answers = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -66,7 +301,7 @@ class FollowUpQuerySet(models.QuerySet):
         return self.select_related("encounter__patient")
 
 
-class FollowUp(models.Model):
+class FollowUp(TimestampedModel, VoidableModel):
     """A visit in an episode's course: scheduled from the plan or added by staff."""
 
     encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="follow_ups")
@@ -89,17 +324,6 @@ class FollowUp(models.Model):
     recorded_at = models.DateTimeField(null=True, blank=True)
     # Optimistic lock: a write must name the version it read.
     version = models.PositiveIntegerField(default=1)
-    voided_at = models.DateTimeField(null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="follow_ups_voided",
-    )
-    void_reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
     objects = FollowUpQuerySet.as_manager()
@@ -123,10 +347,7 @@ class FollowUp(models.Model):
                 | ~Q(status_reason=""),
                 name="followup_missed_cancelled_has_reason",
             ),
-            models.CheckConstraint(
-                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""),
-                name="followup_void_has_reason",
-            ),
+            void_has_reason("followup"),
         ]
 
     def __str__(self):
@@ -147,17 +368,13 @@ class GlobalChange(models.IntegerChoices):
     RECOVERED = 5, "+5 completely recovered"
 
 
-def _flag(help_text: str, verbose_name: str | None = None) -> models.BooleanField:
-    return models.BooleanField(verbose_name, default=False, help_text=help_text)
-
-
 def _activity_score():
     return models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
     )
 
 
-class VisitRecord(models.Model):
+class VisitRecord(RedFlagAnswers):
     """What was found at a completed follow-up visit, and the engine's assessment of it."""
 
     follow_up = models.OneToOneField(FollowUp, on_delete=models.PROTECT, related_name="visit")
@@ -175,20 +392,6 @@ class VisitRecord(models.Model):
     activity_3_name = models.CharField(max_length=100, blank=True)
     activity_3_score = _activity_score()
     note = models.TextField(blank=True)
-
-    progressive_neuro_deficit = _flag("Progressive neurological deficit")
-    fever = _flag("Fever")
-    recent_bloodstream_infection = _flag("Recent bloodstream infection")
-    malignancy_history = _flag("History of cancer")
-    iv_drug_use = _flag("Intravenous drug use", "IV drug use")
-    immunosuppression = _flag("Immunosuppression")
-    unexplained_weight_loss = _flag("Unexplained weight loss")
-    significant_trauma = _flag("Significant trauma")
-    osteoporosis = _flag("Known osteoporosis")
-    chronic_steroid_use = _flag("Long-term systemic corticosteroids")
-    bowel_bladder_dysfunction = _flag("New bowel or bladder dysfunction")
-    myelopathy_signs = _flag("Clumsy hands, loss of dexterity or gait imbalance")
-    cervical_arterial_signs = _flag("Dizziness, double vision, slurred speech, drop attacks...")
 
     # The engine's assessment, frozen as shown.
     outcome_status = models.CharField(max_length=16)

@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from patients import roles
+from accounts import roles
+from tests.browser.conftest import sign_in
 from tests.conftest import make_user
 from tests.factories import (
     CarePlanFactory,
@@ -12,8 +13,6 @@ from tests.factories import (
     RecommendationFactory,
     UrgentEncounterFactory,
 )
-
-from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,11 +59,11 @@ def test_admin_pages_raise_no_csp_violations(page):
     sign_in(page, "ada")
     for path in (
         "/admin/",
-        "/admin/patients/encounter/",
-        f"/admin/patients/encounter/{encounter.pk}/change/",
-        f"/admin/patients/encounter/{encounter.pk}/history/",
-        f"/admin/patients/encounter/{encounter.pk}/void/",
-        "/admin/patients/encounterawaitingreview/",
+        "/admin/triage/encounter/",
+        f"/admin/triage/encounter/{encounter.pk}/change/",
+        f"/admin/triage/encounter/{encounter.pk}/history/",
+        f"/admin/triage/encounter/{encounter.pk}/void/",
+        "/admin/triage/encounterawaitingreview/",
         f"/admin/patients/patient/{encounter.patient.pk}/change/",
         "/admin/triage/followup/?due=overdue",
         f"/admin/triage/followup/{follow_up.pk}/change/",
@@ -82,7 +81,7 @@ def test_void_from_the_encounter_page_with_the_keyboard(page):
     make_user(roles.CLINICIAN, username="carl")
     encounter = _urgent_encounter()
     sign_in(page, "carl")
-    page.goto(f"/admin/patients/encounter/{encounter.pk}/change/")
+    page.goto(f"/admin/triage/encounter/{encounter.pk}/change/")
     page.get_by_role("link", name="Void this encounter…").click()
 
     page.get_by_role("button", name="Void this encounter").click()

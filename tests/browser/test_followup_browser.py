@@ -6,13 +6,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from patients import roles
+from accounts import roles
+from tests.browser.conftest import sign_in
 from tests.conftest import make_user
 from tests.factories import PatientFactory, make_conservative_episode
 from triage.guideline import RED_FLAG_KEYS, VISIT_FACT_SPECS
 from triage.models import FollowUpStatus, VisitRecord
-
-from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

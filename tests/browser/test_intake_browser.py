@@ -5,13 +5,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from patients import roles
-from patients.models import Encounter
+from accounts import roles
+from tests.browser.conftest import sign_in
 from tests.conftest import make_user
 from tests.factories import PatientFactory
 from triage.guideline import FACT_SPECS, RED_FLAG_KEYS
-
-from .conftest import sign_in
+from triage.models import Encounter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,12 +2,11 @@
 
 import pytest
 
-from patients import roles
+from accounts import roles
 from patients.models import Patient
+from tests.browser.conftest import sign_in
 from tests.conftest import make_user
 from tests.factories import PatientFactory
-
-from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

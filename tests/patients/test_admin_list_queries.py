@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 # Measured: session, user, permissions, the count(s), the page, the filters' own look-ups.
 LIST_BOUNDS = {
     "admin:patients_patient_changelist": 10,
-    "admin:patients_encounter_changelist": 12,
-    "admin:patients_encounterawaitingreview_changelist": 10,
+    "admin:triage_encounter_changelist": 12,
+    "admin:triage_encounterawaitingreview_changelist": 10,
     "admin:patients_chartaccess_changelist": 13,
     "admin:auth_user_changelist": 11,
     "admin:index": 8,
@@ -65,7 +65,7 @@ def test_record_pages_query_count_does_not_grow_with_visits_or_recommendations(
     VisitRecordFactory(follow_up__encounter=encounter, recorded_by=clinician)
     EscalationFactory(encounter=encounter)
     pages = {
-        reverse("admin:patients_encounter_change", args=[encounter.pk]): 16,
+        reverse("admin:triage_encounter_change", args=[encounter.pk]): 16,
         reverse("admin:patients_patient_change", args=[encounter.patient.pk]): 11,
     }
     for url, bound in pages.items():

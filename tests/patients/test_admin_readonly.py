@@ -5,8 +5,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from patients.models import ChartAccess, Encounter, EncounterAwaitingReview, Patient
+from patients.models import ChartAccess, Patient
 from tests.factories import ChartAccessFactory, PatientFactory, UrgentEncounterFactory, UserFactory
+from triage.models import Encounter, EncounterAwaitingReview
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_every_encounter_column_is_read_only_in_the_admin():
 def test_posting_a_change_to_an_encounters_facts_fails(request, who):
     client = request.getfixturevalue(who)
     encounter = UrgentEncounterFactory(pain_score=8)
-    url = reverse("admin:patients_encounter_change", args=[encounter.pk])
+    url = reverse("admin:triage_encounter_change", args=[encounter.pk])
     response = client.post(url, {"pain_score": "2", "fever": "", "pathway": "conservative"})
     assert response.status_code == 403
     encounter.refresh_from_db()
@@ -67,7 +68,7 @@ def test_no_delete_selected_action(superuser_client, model):
 def test_bulk_delete_post_deletes_nothing(superuser_client):
     encounter = UrgentEncounterFactory()
     superuser_client.post(
-        reverse("admin:patients_encounter_changelist"),
+        reverse("admin:triage_encounter_changelist"),
         {"action": "delete_selected", "_selected_action": [encounter.pk], "post": "yes"},
     )
     assert Encounter.objects.filter(pk=encounter.pk).exists()
@@ -87,7 +88,7 @@ def test_patient_admin_lists_the_encounters_inline(clinician_client):
     response = clinician_client.get(
         reverse("admin:patients_patient_change", args=[encounter.patient.pk])
     )
-    assert reverse("admin:patients_encounter_change", args=[encounter.pk]) in (
+    assert reverse("admin:triage_encounter_change", args=[encounter.pk]) in (
         response.content.decode()
     )
     assert "Urgent – awaiting sign-off" in response.content.decode()

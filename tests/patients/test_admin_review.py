@@ -8,8 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from patients import review
-from patients.models import Encounter
 from tests.factories import (
     CarePlanFactory,
     EncounterFactory,
@@ -18,11 +16,13 @@ from tests.factories import (
     UrgentEncounterFactory,
     UserFactory,
 )
+from triage.models import Encounter
+from triage.review import services as review
 
 pytestmark = pytest.mark.django_db
 
-QUEUE = reverse("admin:patients_encounterawaitingreview_changelist")
-ENCOUNTERS = reverse("admin:patients_encounter_changelist")
+QUEUE = reverse("admin:triage_encounterawaitingreview_changelist")
+ENCOUNTERS = reverse("admin:triage_encounter_changelist")
 
 
 def _ago(days: int) -> datetime.datetime:
@@ -116,25 +116,25 @@ def test_sign_off_action_records_who_and_when(clinician_client, clinician):
 def test_sign_off_button_records_who_and_returns_to_the_queue(clinician_client, clinician):
     encounter = UrgentEncounterFactory()
     change_page = clinician_client.get(
-        reverse("admin:patients_encounter_change", args=[encounter.pk])
+        reverse("admin:triage_encounter_change", args=[encounter.pk])
     )
-    button_url = reverse("admin:patients_encounter_sign_off", args=[encounter.pk])
+    button_url = reverse("admin:triage_encounter_sign_off", args=[encounter.pk])
     assert f'action="{button_url}"' in change_page.content.decode()
 
     response = clinician_client.post(
-        reverse("admin:patients_encounterawaitingreview_sign_off", args=[encounter.pk])
+        reverse("admin:triage_encounterawaitingreview_sign_off", args=[encounter.pk])
     )
     assert response["Location"] == QUEUE
     encounter.refresh_from_db()
     assert (encounter.reviewed_by, encounter.reviewed_at is not None) == (clinician, True)
-    page = clinician_client.get(reverse("admin:patients_encounter_change", args=[encounter.pk]))
+    page = clinician_client.get(reverse("admin:triage_encounter_change", args=[encounter.pk]))
     assert "Signed off by clinician1" in page.content.decode()
     assert f'action="{button_url}"' not in page.content.decode()
 
 
 def test_sign_off_button_only_answers_post(clinician_client):
     encounter = UrgentEncounterFactory()
-    url = reverse("admin:patients_encounter_sign_off", args=[encounter.pk])
+    url = reverse("admin:triage_encounter_sign_off", args=[encounter.pk])
     assert clinician_client.get(url).status_code == 405
     encounter.refresh_from_db()
     assert encounter.reviewed_at is None
@@ -156,7 +156,7 @@ def test_a_voided_encounter_cannot_be_signed_off(clinician_client, clinician):
     )
     with pytest.raises(review.ReviewError):
         review.sign_off_encounter(encounter=encounter, user=clinician, now=timezone.now())
-    clinician_client.post(reverse("admin:patients_encounter_sign_off", args=[encounter.pk]))
+    clinician_client.post(reverse("admin:triage_encounter_sign_off", args=[encounter.pk]))
     encounter.refresh_from_db()
     assert encounter.reviewed_at is None
 
@@ -166,7 +166,7 @@ def test_nurse_cannot_sign_off_by_any_path(client, nurse):
     with pytest.raises(PermissionDenied):
         review.sign_off_encounter(encounter=encounter, user=nurse, now=timezone.now())
     client.force_login(nurse)
-    url = reverse("admin:patients_encounter_sign_off", args=[encounter.pk])
+    url = reverse("admin:triage_encounter_sign_off", args=[encounter.pk])
     assert client.post(url)["Location"].startswith("/admin/login/")
     client.post(ENCOUNTERS, {"action": "sign_off_selected", "_selected_action": [encounter.pk]})
     encounter.refresh_from_db()
@@ -177,18 +177,18 @@ def test_staff_without_the_sign_off_permission_is_refused(client):
     # A staff account that can read encounters but was never made a clinician.
     reader = UserFactory(username="reader", is_staff=True)
     reader.user_permissions.add(
-        Permission.objects.get(codename="view_encounter", content_type__app_label="patients")
+        Permission.objects.get(codename="view_encounter", content_type__app_label="triage")
     )
     client.force_login(reader)
     encounter = UrgentEncounterFactory()
     assert client.get(ENCOUNTERS).status_code == 200
     assert client.get(QUEUE).status_code == 403
-    url = reverse("admin:patients_encounter_sign_off", args=[encounter.pk])
+    url = reverse("admin:triage_encounter_sign_off", args=[encounter.pk])
     assert client.post(url).status_code == 403
     client.post(ENCOUNTERS, {"action": "sign_off_selected", "_selected_action": [encounter.pk]})
     encounter.refresh_from_db()
     assert encounter.reviewed_at is None
-    page = client.get(reverse("admin:patients_encounter_change", args=[encounter.pk]))
+    page = client.get(reverse("admin:triage_encounter_change", args=[encounter.pk]))
     assert url not in page.content.decode()
 
 
@@ -202,7 +202,7 @@ def test_change_page_shows_the_stored_plan_and_follow_ups_read_only(clinician_cl
         summary="No anti-inflammatory: past stomach bleeding.",
     )
     FollowUpFactory(encounter=encounter, purpose="Medicine review")
-    page = clinician_client.get(reverse("admin:patients_encounter_change", args=[encounter.pk]))
+    page = clinician_client.get(reverse("admin:triage_encounter_change", args=[encounter.pk]))
     text = page.content.decode()
     assert "NSAID_WITHHELD" in text
     assert "No anti-inflammatory: past stomach bleeding." in text

@@ -6,7 +6,7 @@ from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from patients import roles
+from accounts import roles
 from tests.conftest import make_user
 from tests.factories import UserFactory
 
@@ -36,7 +36,7 @@ def test_nurse_never_reaches_the_admin(client, nurse):
     client.force_login(nurse)
     for name in (
         "admin:index",
-        "admin:patients_encounter_changelist",
+        "admin:triage_encounter_changelist",
         "admin:auth_user_changelist",
     ):
         assert client.get(reverse(name))["Location"].startswith("/admin/login/")

@@ -6,8 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from patients import review
-from patients.models import Encounter, EpisodeStatus
 from tests.factories import (
     EncounterFactory,
     EscalationFactory,
@@ -15,19 +13,20 @@ from tests.factories import (
     UrgentEncounterFactory,
     VisitRecordFactory,
 )
-from triage.models import Escalation, FollowUp
+from triage.models import Encounter, EpisodeStatus, Escalation, FollowUp
+from triage.review import services as review
 
 pytestmark = pytest.mark.django_db
 
 
 def _void_url(encounter) -> str:
-    return reverse("admin:patients_encounter_void", args=[encounter.pk])
+    return reverse("admin:triage_encounter_void", args=[encounter.pk])
 
 
 def test_void_button_asks_for_a_reason_first(clinician_client):
     encounter = UrgentEncounterFactory()
     change_page = clinician_client.get(
-        reverse("admin:patients_encounter_change", args=[encounter.pk])
+        reverse("admin:triage_encounter_change", args=[encounter.pk])
     )
     assert f'href="{_void_url(encounter)}"' in change_page.content.decode()
 
@@ -49,7 +48,7 @@ def test_void_button_voids_with_the_reason_and_who(clinician_client, clinician):
     response = clinician_client.post(
         _void_url(encounter), {"reason": " Entered on the wrong patient "}
     )
-    assert response["Location"] == reverse("admin:patients_encounter_change", args=[encounter.pk])
+    assert response["Location"] == reverse("admin:triage_encounter_change", args=[encounter.pk])
     encounter.refresh_from_db()
     assert encounter.voided_by == clinician
     assert encounter.void_reason == "Entered on the wrong patient"
@@ -66,10 +65,10 @@ def test_voided_encounter_stays_visible_and_marked_but_leaves_queue_and_worklist
         encounter=encounter, user=clinician, reason="Duplicate intake", now=timezone.now()
     )
 
-    listing = clinician_client.get(reverse("admin:patients_encounter_changelist"))
+    listing = clinician_client.get(reverse("admin:triage_encounter_changelist"))
     assert [e.pk for e in listing.context["cl"].result_list] == [encounter.pk]
     assert '<span class="record-voided">Voided</span>' in listing.content.decode()
-    page = clinician_client.get(reverse("admin:patients_encounter_change", args=[encounter.pk]))
+    page = clinician_client.get(reverse("admin:triage_encounter_change", args=[encounter.pk]))
     assert "Reason: Duplicate intake" in page.content.decode()
 
     assert not Encounter.objects.awaiting_review().exists()
@@ -83,7 +82,7 @@ def test_voided_encounter_stays_visible_and_marked_but_leaves_queue_and_worklist
 
 def test_void_action_shows_a_reason_page_then_voids_the_selection(clinician_client):
     first, second = EncounterFactory(), EncounterFactory()
-    changelist = reverse("admin:patients_encounter_changelist")
+    changelist = reverse("admin:triage_encounter_changelist")
     selection = {"action": "void_selected", "_selected_action": [first.pk, second.pk]}
 
     asked = clinician_client.post(changelist, selection)
@@ -210,10 +209,10 @@ def test_voiding_from_the_review_queue_returns_to_the_queue_without_a_missing_re
     clinician_client,
 ):
     encounter = UrgentEncounterFactory(needs_review=True)
-    url = reverse("admin:patients_encounterawaitingreview_void", args=[encounter.pk])
+    url = reverse("admin:triage_encounterawaitingreview_void", args=[encounter.pk])
     response = clinician_client.post(url, {"reason": "Entered on the wrong patient"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse(
-        "admin:patients_encounterawaitingreview_changelist"
+        "admin:triage_encounterawaitingreview_changelist"
     )
     shown = [str(message) for message in response.context["messages"]]
     assert any(message.startswith("Voided 1") for message in shown)

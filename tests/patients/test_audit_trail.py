@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from patients import review
 from patients.models import ChartAccess
 from tests.factories import (
     ChartAccessFactory,
@@ -15,6 +14,7 @@ from tests.factories import (
     UrgentEncounterFactory,
     UserFactory,
 )
+from triage.review import services as review
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_follow_up_and_escalation_changes_are_recorded(clinician):
     ("url_name", "make"),
     [
         ("admin:patients_patient_simple_history", PatientFactory),
-        ("admin:patients_encounter_simple_history", UrgentEncounterFactory),
+        ("admin:triage_encounter_simple_history", UrgentEncounterFactory),
         ("admin:triage_followup_simple_history", FollowUpFactory),
         ("admin:triage_escalation_simple_history", EscalationFactory),
     ],
@@ -113,7 +113,7 @@ def test_a_past_version_can_be_read_but_not_restored(client, url_name, make):
 
 def test_opening_a_chart_is_logged(nurse_client, nurse):
     patient = PatientFactory()
-    nurse_client.get(reverse("patients:chart", args=[patient.pk]))
+    nurse_client.get(reverse("triage:patient_chart", args=[patient.pk]))
     access = ChartAccess.objects.get()
     assert (access.user, access.patient) == (nurse, patient)
     assert access.accessed_at is not None

@@ -54,7 +54,7 @@ def test_register_trims_and_upper_cases_record_number(nurse_client):
     patient = Patient.objects.get()
     assert patient.mrn == "MRN-2001"
     assert response.status_code == 302
-    assert response["Location"] == reverse("patients:chart", args=[patient.pk])
+    assert response["Location"] == reverse("triage:patient_chart", args=[patient.pk])
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ def test_same_name_and_birth_date_warns_with_a_link_and_can_be_overridden(nurse_
     )
     response = nurse_client.post(reverse("patients:create"), VALID)
     assert response.status_code == 200
-    assert reverse("patients:chart", args=[existing.pk]) in response.content.decode()
+    assert reverse("triage:patient_chart", args=[existing.pk]) in response.content.decode()
     assert Patient.objects.count() == 1
 
     response = nurse_client.post(
@@ -136,13 +136,13 @@ def test_chart_lists_encounters_newest_first_and_logs_the_opening(nurse_client, 
     now = timezone.now()
     older = EncounterFactory(patient=patient, occurred_at=now - datetime.timedelta(days=9))
     newer = EncounterFactory(patient=patient, occurred_at=now)
-    response = nurse_client.get(reverse("patients:chart", args=[patient.pk]))
+    response = nurse_client.get(reverse("triage:patient_chart", args=[patient.pk]))
     assert list(response.context["encounters"]) == [newer, older]
     assert ChartAccess.objects.filter(user=nurse, patient=patient).count() == 1
 
 
 def test_missing_patient_is_404(nurse_client):
-    assert nurse_client.get(reverse("patients:chart", args=[999])).status_code == 404
+    assert nurse_client.get(reverse("triage:patient_chart", args=[999])).status_code == 404
 
 
 def test_user_without_a_role_cannot_see_patients(client, django_user_model):

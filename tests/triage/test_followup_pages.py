@@ -7,8 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from patients import roles
-from patients.models import EpisodeStatus
+from accounts import roles
 from tests.conftest import make_user
 from tests.factories import (
     EscalationFactory,
@@ -17,7 +16,7 @@ from tests.factories import (
     make_conservative_episode,
 )
 from triage.guideline import RED_FLAG_KEYS
-from triage.models import Escalation, FollowUp, FollowUpStatus, VisitRecord
+from triage.models import EpisodeStatus, Escalation, FollowUp, FollowUpStatus, VisitRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +184,9 @@ def test_missed_visit_needs_a_reason(nurse_client):
     assert FollowUp.objects.get(pk=follow_up.pk).status == FollowUpStatus.SCHEDULED
 
     response = nurse_client.post(url, {"version": "1", "reason": "Did not attend"})
-    assert response["Location"] == reverse("patients:chart", args=[follow_up.encounter.patient_id])
+    assert response["Location"] == reverse(
+        "triage:patient_chart", args=[follow_up.encounter.patient_id]
+    )
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.status_reason) == ("missed", "Did not attend")
 

@@ -7,15 +7,21 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from patients.models import EpisodeStatus
 from tests.factories import (
     EscalationFactory,
     UserFactory,
     make_conservative_episode,
     visit_findings,
 )
-from triage import followup_services as services
-from triage.models import Escalation, EscalationOutcome, FollowUp, FollowUpStatus, VisitRecord
+from triage.followup import services as services
+from triage.models import (
+    EpisodeStatus,
+    Escalation,
+    EscalationOutcome,
+    FollowUp,
+    FollowUpStatus,
+    VisitRecord,
+)
 
 pytestmark = pytest.mark.django_db
 

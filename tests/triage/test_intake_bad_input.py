@@ -7,14 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from patients import roles
-from patients.models import Encounter, Sex
+from accounts import roles
+from patients.models import Sex
 from tests.conftest import make_user
 from tests.factories import IntakeDraftFactory, PatientFactory
-from triage.guideline import RED_FLAG_KEYS
-from triage.models import IntakeDraft
-
-from .intake_answers import (
+from tests.triage.intake_answers import (
     fill_intake,
     history_answers,
     pain_answers,
@@ -24,6 +21,8 @@ from .intake_answers import (
     submit,
     years_ago,
 )
+from triage.guideline import RED_FLAG_KEYS
+from triage.models import Encounter, IntakeDraft
 
 pytestmark = pytest.mark.django_db
 

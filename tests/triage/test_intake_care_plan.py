@@ -6,8 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from patients import review, roles
-from patients.models import Encounter
+from accounts import roles
 from tests.conftest import make_user
 from tests.factories import (
     CarePlanFactory,
@@ -16,10 +15,11 @@ from tests.factories import (
     PatientFactory,
     RecommendationFactory,
 )
-from triage import intake_services
-from triage.models import Recommendation
-
-from .intake_answers import fill_intake, submit
+from tests.triage.intake_answers import fill_intake, submit
+from triage.intake import selectors as intake_selectors
+from triage.intake import services as intake_services
+from triage.models import Encounter, Recommendation
+from triage.review import services as review
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_encounter_without_a_stored_plan_has_no_care_plan_page(nurse_client):
 
 def test_chart_links_each_submitted_encounter_to_its_care_plan(nurse_client):
     encounter = _submitted(nurse_client)
-    chart = _page(nurse_client, "patients:chart", encounter.patient)
+    chart = _page(nurse_client, "triage:patient_chart", encounter.patient)
     assert reverse("triage:care_plan", args=[encounter.pk]) in chart
 
 
@@ -153,7 +153,7 @@ def test_home_lists_only_your_own_drafts_newest_first_and_links_to_all(client):
     client.force_login(nurse)
     response = client.get(reverse("triage:home"))
     shown = response.context["drafts"]
-    assert len(shown) == intake_services.DRAFTS_ON_HOME
+    assert len(shown) == intake_selectors.DRAFTS_ON_HOME
     assert theirs not in shown
     assert shown[0] == mine[-1]
     html = response.content.decode()

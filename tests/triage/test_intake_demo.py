@@ -3,10 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from patients.demo import create_demo_data
-from patients.models import Encounter
-from triage.models import CarePlan, Escalation, IntakeDraft
-from triage.worklist import build_worklist
+from triage.demo import create_demo_data
+from triage.followup.selectors.worklist import build_worklist
+from triage.models import CarePlan, Encounter, Escalation, IntakeDraft
 
 pytestmark = pytest.mark.django_db
 

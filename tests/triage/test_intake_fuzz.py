@@ -5,12 +5,16 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patients.models import Encounter
 from tests.factories import PatientFactory
+from tests.triage.intake_answers import (
+    fill_intake,
+    history_answers,
+    pain_answers,
+    red_flag_answers,
+    step_url,
+)
 from triage.guideline import HISTORY_KEYS, RED_FLAG_KEYS
-from triage.models import IntakeDraft
-
-from .intake_answers import fill_intake, history_answers, pain_answers, red_flag_answers, step_url
+from triage.models import Encounter, IntakeDraft
 
 pytestmark = pytest.mark.django_db
 

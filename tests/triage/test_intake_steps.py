@@ -6,13 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from patients import roles
-from patients.models import Encounter, Patient, Sex
+from accounts import roles
+from patients.models import Patient, Sex
 from tests.conftest import make_user
 from tests.factories import PatientFactory
-from triage.models import CarePlan, Escalation, FollowUp, IntakeDraft
-
-from .intake_answers import (
+from tests.triage.intake_answers import (
     fill_intake,
     history_answers,
     pain_answers,
@@ -21,6 +19,7 @@ from .intake_answers import (
     step_url,
     submit,
 )
+from triage.models import CarePlan, Encounter, Escalation, FollowUp, IntakeDraft
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +90,7 @@ def test_registering_a_likely_duplicate_shows_the_same_warning_as_the_patient_pa
 
 def test_starting_from_a_chart_skips_the_patient_step(nurse_client):
     patient = PatientFactory()
-    chart = nurse_client.get(reverse("patients:chart", args=[patient.pk])).content.decode()
+    chart = nurse_client.get(reverse("triage:patient_chart", args=[patient.pk])).content.decode()
     assert f'href="/intake/new/?patient={patient.pk}"' in chart
     page = nurse_client.get(reverse("triage:intake_new"), {"patient": patient.pk})
     assert page.context["step"].name == "pain"

@@ -9,9 +9,9 @@ from django.db import IntegrityError, connection
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import Encounter, Sex
+from patients.models import Sex
 from tests.factories import PatientFactory, UserFactory
-from triage import intake_services
+from tests.triage.intake_answers import fill_intake, step_url, submit, years_ago
 from triage.guideline import (
     HISTORY_KEYS,
     RED_FLAG_KEYS,
@@ -19,9 +19,9 @@ from triage.guideline import (
     IntakeFacts,
     evaluate_intake,
 )
-from triage.models import CarePlan, Escalation, FollowUp, IntakeDraft, Recommendation
-
-from .intake_answers import fill_intake, step_url, submit, years_ago
+from triage.intake import services as intake_services
+from triage.intake.answers import submit_draft
+from triage.models import CarePlan, Encounter, Escalation, FollowUp, IntakeDraft, Recommendation
 
 pytestmark = pytest.mark.django_db
 
@@ -150,8 +150,8 @@ def test_double_submit_creates_one_encounter(nurse_client):
 
 def test_record_intake_called_again_returns_the_first_encounter(nurse):
     draft = _complete_draft(nurse)
-    first = intake_services.record_intake(draft=draft, user=nurse, now=timezone.now())
-    again = intake_services.record_intake(draft=draft, user=nurse, now=timezone.now())
+    first = submit_draft(draft=draft, user=nurse, now=timezone.now())
+    again = submit_draft(draft=draft, user=nurse, now=timezone.now())
     assert again == first
     assert Encounter.objects.count() == 1
 
@@ -173,7 +173,7 @@ def test_engine_failure_rolls_everything_back_and_keeps_the_draft(nurse, monkeyp
 
     monkeypatch.setattr(intake_services, "evaluate_intake", broken_engine)
     with pytest.raises(RuntimeError):
-        intake_services.record_intake(draft=draft, user=nurse, now=timezone.now())
+        submit_draft(draft=draft, user=nurse, now=timezone.now())
     assert _nothing_saved()
     assert IntakeDraft.objects.filter(pk=draft.pk).exists()
 
@@ -189,7 +189,7 @@ def test_failed_follow_up_write_rolls_back_the_encounter_and_plan(nurse, monkeyp
 
     monkeypatch.setattr(intake_services, "evaluate_intake", plan_with_an_impossible_visit)
     with pytest.raises(IntegrityError):
-        intake_services.record_intake(draft=draft, user=nurse, now=timezone.now())
+        submit_draft(draft=draft, user=nurse, now=timezone.now())
     assert _nothing_saved()
     assert IntakeDraft.objects.filter(pk=draft.pk).exists()
 
@@ -205,7 +205,7 @@ def test_failed_recommendation_write_rolls_back_an_urgent_intake(nurse, monkeypa
 
     monkeypatch.setattr(intake_services, "evaluate_intake", plan_with_an_unknown_indicator)
     with pytest.raises(IntegrityError):
-        intake_services.record_intake(draft=draft, user=nurse, now=timezone.now())
+        submit_draft(draft=draft, user=nurse, now=timezone.now())
     assert _nothing_saved()
     assert IntakeDraft.objects.filter(pk=draft.pk).exists()
 
@@ -241,7 +241,7 @@ def test_concurrent_submits_of_one_draft_create_one_encounter():
 
         try:
             barrier.wait()
-            encounter = intake_services.record_intake(draft=draft, user=nurse, now=timezone.now())
+            encounter = submit_draft(draft=draft, user=nurse, now=timezone.now())
             results.append(encounter.pk)
         except Exception as error:  # any failure in a thread is reported by the asserts below
             errors.append(error)
@@ -270,7 +270,7 @@ def test_losing_the_race_on_the_token_returns_the_winners_encounter():
     winner = []
 
     def other_submit_commits_first(execute, sql, params, many, context):
-        if sql.startswith('INSERT INTO "patients_encounter"') and not winner:
+        if sql.startswith('INSERT INTO "triage_encounter"') and not winner:
 
             def insert_winner():
                 from django.db import connection as thread_connection
@@ -291,7 +291,7 @@ def test_losing_the_race_on_the_token_returns_the_winners_encounter():
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(other_submit_commits_first):
-        encounter = intake_services.record_intake(draft=draft, user=nurse, now=timezone.now())
+        encounter = submit_draft(draft=draft, user=nurse, now=timezone.now())
     assert encounter == winner[0]
     assert Encounter.objects.count() == 1
     assert not CarePlan.objects.exists()

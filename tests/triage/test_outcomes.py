@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import UserFactory, make_conservative_episode, visit_findings
-from triage import followup_services as services
-from triage.outcomes import EpisodeOutcome, Share, clinic_outcomes, summarise
+from triage.followup import services as services
+from triage.followup.selectors.outcomes import EpisodeOutcome, Share, clinic_outcomes, summarise
 
 
 def test_summary_of_a_known_set():

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from patients import review
 from tests.factories import UserFactory, make_conservative_episode, visit_findings
-from triage import followup_services
-from triage.pain_chart import PainPoint, build_pain_chart
+from triage.followup import services as followup_services
+from triage.followup.pain_chart import PainPoint, build_pain_chart
+from triage.review import services as review
 
 
 def _points(*pairs):
@@ -76,7 +76,9 @@ def test_patient_chart_draws_the_pain_chart_with_its_text_alternative(nurse_clie
     staff = UserFactory()
     encounter, _ = _episode_with_visits(60, [5, 3], staff=staff)
 
-    html = nurse_client.get(reverse("patients:chart", args=[encounter.patient_id])).content.decode()
+    html = nurse_client.get(
+        reverse("triage:patient_chart", args=[encounter.patient_id])
+    ).content.decode()
 
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert 'role="img"' in svg
@@ -102,7 +104,9 @@ def test_patient_chart_shows_the_timeline_of_the_episode(nurse_client):
         follow_up=follow_ups[1], version=1, reason="Travelling", user=staff, now=timezone.now()
     )
 
-    html = nurse_client.get(reverse("patients:chart", args=[encounter.patient_id])).content.decode()
+    html = nurse_client.get(
+        reverse("triage:patient_chart", args=[encounter.patient_id])
+    ).content.decode()
 
     section = html[html.index("Episodes and follow-up") :]
     assert section.index("Intake") < section.index("Visit, day 14") < section.index("Missed")
@@ -117,7 +121,7 @@ def test_patient_chart_query_count_does_not_grow_with_visits(
 ):
     staff = UserFactory()
     encounter, _ = _episode_with_visits(60, [5], staff=staff)
-    url = reverse("patients:chart", args=[encounter.patient_id])
+    url = reverse("triage:patient_chart", args=[encounter.patient_id])
     with django_assert_max_num_queries(16) as few:
         nurse_client.get(url)
     for _ in range(4):
@@ -135,7 +139,9 @@ def test_a_voided_visit_stays_on_the_timeline_marked_but_leaves_the_chart(nurse_
         follow_up=day_42, user=clinician, reason="Recorded on the wrong patient", now=timezone.now()
     )
 
-    html = nurse_client.get(reverse("patients:chart", args=[encounter.patient_id])).content.decode()
+    html = nurse_client.get(
+        reverse("triage:patient_chart", args=[encounter.patient_id])
+    ).content.decode()
 
     section = html[html.index("Episodes and follow-up") :]
     assert "Visit, day 42 (voided)" in section

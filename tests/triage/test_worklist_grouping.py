@@ -13,7 +13,7 @@ from tests.factories import (
     PatientFactory,
     UserFactory,
 )
-from triage import worklist
+from triage.followup.selectors import worklist
 
 pytestmark = pytest.mark.django_db
 

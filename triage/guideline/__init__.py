@@ -1,6 +1,6 @@
 """The recommendations engine: decision-table.md as pure Python, with no Django imports."""
 
-from .facts import (
+from triage.guideline.facts import (
     HISTORY_KEYS,
     INTAKE_KEYS,
     PRESENTATION_KEYS,
@@ -12,7 +12,7 @@ from .facts import (
     IntakeFacts,
     VisitFacts,
 )
-from .plan import (
+from triage.guideline.plan import (
     ALL_CODES,
     CarePlan,
     Category,
@@ -23,8 +23,8 @@ from .plan import (
     Pathway,
     Recommendation,
 )
-from .questions import FACT_SPECS, VISIT_FACT_SPECS, FactSpec
-from .rules import RULESET_VERSION, evaluate_follow_up, evaluate_intake
+from triage.guideline.questions import FACT_SPECS, VISIT_FACT_SPECS, FactSpec
+from triage.guideline.rules import RULESET_VERSION, evaluate_follow_up, evaluate_intake
 
 __all__ = [
     "ALL_CODES",

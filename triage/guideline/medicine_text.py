@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from functools import lru_cache
 
-from .plan import Recommendation
-from .text import (
+from triage.guideline.plan import Recommendation
+from triage.guideline.text import (
     BEERS_2023,
     CYCLOBENZAPRINE_LABEL,
     DULOXETINE_LABEL,

@@ -24,6 +24,8 @@ class EpisodeStatus(StrEnum):
     PERSISTENT = "persistent"
     IMPROVING = "improving"
     NOT_IMPROVING = "not_improving"
+    # An episode's state before any visit has been assessed (the engine never returns it).
+    ACTIVE = "active"
 
 
 class Category(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .facts import INTAKE_KEYS, VISIT_KEYS
+from triage.guideline.facts import INTAKE_KEYS, VISIT_KEYS
 
 
 @dataclass(frozen=True, slots=True)

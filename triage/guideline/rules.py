@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from . import medicine_text as med
-from . import text
-from .facts import (
+from triage.guideline import medicine_text as med
+from triage.guideline import text
+from triage.guideline.facts import (
     AGE_DEPENDENT_RED_FLAGS,
     RED_FLAG_AGE_OVER,
     RED_FLAG_KEYS,
     IntakeFacts,
     VisitFacts,
 )
-from .plan import CODE_RANK, CarePlan, EpisodeStatus, FollowUpAssessment, Pathway, Recommendation
+from triage.guideline.plan import (
+    CODE_RANK,
+    CarePlan,
+    EpisodeStatus,
+    FollowUpAssessment,
+    Pathway,
+    Recommendation,
+)
 
 RULESET_VERSION = "2026.11-1"
 

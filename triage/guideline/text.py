@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-from .plan import CODE_CATEGORY, CODE_INDICATOR, FollowUpVisit, Recommendation
+from triage.guideline.plan import CODE_CATEGORY, CODE_INDICATOR, FollowUpVisit, Recommendation
 
 # Primary documents, named as reference.md identifies them.
 ACP_2017 = "ACP 2017 low back pain guideline"

@@ -1,8 +1,7 @@
 """The engine's codes: all produced by the table cases, each with the table's indicator."""
 
+from tests.triage.guideline.cases import FOLLOW_UP_CASES, INTAKE_CASES
 from triage.guideline import ALL_CODES, Category, Indicator, evaluate_follow_up, evaluate_intake
-
-from .cases import FOLLOW_UP_CASES, INTAKE_CASES
 
 # Indicators as decision-table.md gives them; REASSESS and PERSISTENT_COURSE are not given one
 # there and are warnings because they ask for a clinician's attention.

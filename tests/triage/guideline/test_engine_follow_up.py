@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.triage.guideline.cases import BASE_INTAKE, BASE_VISIT, FOLLOW_UP_CASES
 from triage.guideline import (
     RULESET_VERSION,
     EpisodeStatus,
@@ -9,8 +10,6 @@ from triage.guideline import (
     VisitFacts,
     evaluate_follow_up,
 )
-
-from .cases import BASE_INTAKE, BASE_VISIT, FOLLOW_UP_CASES
 
 
 def assess(intake: dict | None = None, **visit):

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from tests.triage.guideline.cases import BASE_INTAKE, INTAKE_CASES
 from triage.guideline import (
     RED_FLAG_KEYS,
     RULESET_VERSION,
@@ -14,8 +15,6 @@ from triage.guideline import (
     Pathway,
     evaluate_intake,
 )
-
-from .cases import BASE_INTAKE, INTAKE_CASES
 
 SEVERITY = {Indicator.CRITICAL: 0, Indicator.WARNING: 1, Indicator.INFO: 2}
 

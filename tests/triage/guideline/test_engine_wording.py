@@ -4,9 +4,8 @@ import datetime
 
 import pytest
 
+from tests.triage.guideline.cases import BASE_INTAKE, FOLLOW_UP_CASES, INTAKE_CASES
 from triage.guideline import IntakeFacts, evaluate_follow_up, evaluate_intake
-
-from .cases import BASE_INTAKE, FOLLOW_UP_CASES, INTAKE_CASES
 
 SPASM = {"muscle_spasm": True, "pain_score": 8}
 

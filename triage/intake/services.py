@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Case, CharField, Value, When
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from patients.forms import error_links
-from patients.models import Encounter, EncounterStatus, EpisodeStatus, Patient
+from patients.models import Patient
 from patients.services import register_patient
-
-from .guideline import (
+from triage.guideline import (
     HISTORY_KEYS,
     RED_FLAG_KEYS,
     FactsError,
@@ -25,12 +21,19 @@ from .guideline import (
     Pathway,
     evaluate_intake,
 )
-from .guideline import CarePlan as PlanResult
-from .intake_steps import STEPS, check_answers, first_incomplete_step
-from .models import CarePlan, Escalation, FollowUp, IntakeDraft, Recommendation
+from triage.guideline import CarePlan as PlanResult
+from triage.intake.selectors import answers_digest, submitted_encounter
+from triage.models import (
+    CarePlan,
+    Encounter,
+    EncounterStatus,
+    EpisodeStatus,
+    Escalation,
+    FollowUp,
+    IntakeDraft,
+    Recommendation,
+)
 
-# The home page lists this many drafts; the drafts page lists them all.
-DRAFTS_ON_HOME = 10
 REVIEW_SUFFIXES = ("_WITHHELD", "_CAUTION")
 # Which step asks for each engine fact, to send an engine complaint back to the right page.
 _FACT_STEP = {
@@ -46,48 +49,17 @@ _FACT_STEP = {
 }
 
 
-class IntakeIncomplete(Exception):
+# Given a draft's answers and patient, the first step still to do (the caller checks the answers
+# with the step forms; services never import forms).
+StepRouter = Callable[[dict, Patient | None], str]
+
+
+class IntakeIncompleteError(Exception):
     """The draft cannot be submitted; `errors` maps each step name to its problems."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
         self.errors = errors
         super().__init__(", ".join(sorted(errors)))
-
-
-class DraftList(list):
-    """Some of a user's drafts; `has_more` says whether others were left off."""
-
-    has_more = False
-
-
-def all_drafts_for(user: AbstractBaseUser):
-    """The user's unfinished intakes, most recently saved first, with their next step's title."""
-    titles = [When(current_step=step.name, then=Value(step.title)) for step in STEPS]
-    return (
-        IntakeDraft.objects.filter(owner=user)
-        .select_related("patient")
-        .annotate(step_title=Case(*titles, default=Value("Review"), output_field=CharField()))
-        .order_by("-updated_at", "-pk")
-    )
-
-
-def drafts_for(user: AbstractBaseUser, *, limit: int = DRAFTS_ON_HOME) -> DraftList:
-    """The user's most recent unfinished intakes, for the home page."""
-    rows = list(all_drafts_for(user)[: limit + 1])
-    shown = DraftList(rows[:limit])
-    shown.has_more = len(rows) > limit
-    return shown
-
-
-def draft_for_patient(*, owner: AbstractBaseUser, patient: Patient) -> IntakeDraft | None:
-    """The owner's latest unfinished intake for this patient, if any."""
-    return all_drafts_for(owner).filter(patient=patient).first()
-
-
-def answers_digest(draft: IntakeDraft) -> str:
-    """A fingerprint of the draft's answers: the review page posts it back with the submit."""
-    content = json.dumps([draft.patient_id, draft.answers], sort_keys=True)
-    return hashlib.sha256(content.encode()).hexdigest()[:32]
 
 
 @transaction.atomic
@@ -97,11 +69,11 @@ def save_step(
     draft: IntakeDraft | None,
     step: str,
     answers: dict[str, str],
-    today: datetime.date,
+    next_step: StepRouter,
     patient: Patient | None = None,
 ) -> IntakeDraft:
     """Keep a completed step's answers (opening the draft on its first step) and move the
-    draft on to the first step still to do."""
+    draft on to the first step still to do, as `next_step` finds it from the saved answers."""
     if draft is None:
         draft = IntakeDraft(owner=owner, token=uuid.uuid4(), answers={})
         if patient is not None and step != "patient":
@@ -109,8 +81,7 @@ def save_step(
     if patient is not None:
         draft.patient = patient
     draft.answers = {**draft.answers, step: answers}
-    forms = check_answers(draft.answers, patient=draft.patient, today=today)
-    draft.current_step = first_incomplete_step(forms)
+    draft.current_step = next_step(draft.answers, draft.patient)
     draft.save()
     return draft
 
@@ -120,7 +91,7 @@ def set_patient(
     *,
     owner: AbstractBaseUser,
     draft: IntakeDraft | None,
-    today: datetime.date,
+    next_step: StepRouter,
     patient: Patient | None = None,
     new_patient: dict | None = None,
 ) -> IntakeDraft:
@@ -136,7 +107,7 @@ def set_patient(
         draft=draft,
         step="patient",
         answers={"patient": str(patient.pk)},
-        today=today,
+        next_step=next_step,
         patient=patient,
     )
 
@@ -147,26 +118,11 @@ def discard_draft(*, draft: IntakeDraft) -> None:
     draft.delete()
 
 
-def submitted_encounter(token: uuid.UUID) -> Encounter | None:
-    """The encounter an intake token already produced, if it was submitted."""
-    return Encounter.objects.filter(intake_token=token).first()
-
-
-def _step_errors(forms: dict) -> dict[str, list[str]]:
-    errors = {}
-    for name, form in forms.items():
-        if form is None:
-            errors[name] = ["This step has not been completed."]
-        elif not form.is_valid():
-            errors[name] = [message for _, _, message in error_links(form)]
-    return errors
-
-
-def _facts_mapping(forms: dict, *, patient: Patient, today: datetime.date) -> dict[str, object]:
+def _facts_mapping(steps: dict, *, patient: Patient, today: datetime.date) -> dict[str, object]:
     """The engine's input, exactly as it will be stored with the plan."""
-    pain = forms["pain"].cleaned_data
-    red_flags = forms["red_flags"].cleaned_data
-    history = forms["history"].cleaned_data
+    pain = steps["pain"]
+    red_flags = steps["red_flags"]
+    history = steps["history"]
     started = pain["muscle_relaxant_start"]
     return {
         "age": patient.age_on(today),
@@ -183,9 +139,9 @@ def _facts_mapping(forms: dict, *, patient: Patient, today: datetime.date) -> di
 
 
 def _new_encounter(
-    *, draft: IntakeDraft, patient: Patient, user, now: datetime.datetime, forms: dict, facts: dict
+    *, draft: IntakeDraft, patient: Patient, user, now: datetime.datetime, steps: dict, facts: dict
 ) -> Encounter:
-    pain = forms["pain"].cleaned_data
+    pain = steps["pain"]
     typed = {key: value for key, value in facts.items() if key not in ("age", "encounter_date")}
     return Encounter(
         patient=patient,
@@ -241,11 +197,18 @@ def needs_review(plan: PlanResult) -> bool:
 
 @transaction.atomic
 def record_intake(
-    *, draft: IntakeDraft, user: AbstractBaseUser, now: datetime.datetime
+    *,
+    draft: IntakeDraft,
+    steps: dict[str, dict],
+    checked_digest: str,
+    user: AbstractBaseUser,
+    now: datetime.datetime,
 ) -> Encounter:
     """Submit a draft: encounter, stored care plan, visits or escalation, all or nothing.
 
-    A replayed or concurrent submit of the same draft returns the encounter the first made.
+    `steps` holds each step's cleaned answers, checked by the caller against the draft whose
+    answers had `checked_digest`; if the draft changed since, nothing is written. A replayed or
+    concurrent submit of the same draft returns the encounter the first made.
     """
     locked = IntakeDraft.objects.select_for_update().filter(pk=draft.pk).first()
     existing = submitted_encounter(draft.token)
@@ -253,24 +216,24 @@ def record_intake(
         return existing
     if locked is None:
         raise IntakeDraft.DoesNotExist("The draft was discarded before it was submitted.")
+    if answers_digest(locked) != checked_digest:
+        raise IntakeIncompleteError(
+            {"review": ["The answers changed while this intake was submitted: check them again."]}
+        )
     today = timezone.localdate(now)
     patient = Patient.objects.filter(pk=locked.patient_id).first()
-    forms = check_answers(locked.answers, patient=patient, today=today)
-    errors = _step_errors(forms)
     if patient is None:
-        errors["patient"] = ["Choose the patient."]
-    if errors:
-        raise IntakeIncomplete(errors)
-    facts = _facts_mapping(forms, patient=patient, today=today)
+        raise IntakeIncompleteError({"patient": ["Choose the patient."]})
+    facts = _facts_mapping(steps, patient=patient, today=today)
     try:
         plan = evaluate_intake(IntakeFacts.from_mapping(facts))
     except FactsError as error:
         problems: dict[str, list[str]] = {}
         for key, problem in error.errors.items():
             problems.setdefault(_FACT_STEP.get(key, "review"), []).append(f"{key} {problem}")
-        raise IntakeIncomplete(problems) from error
+        raise IntakeIncompleteError(problems) from error
     encounter = _new_encounter(
-        draft=locked, patient=patient, user=user, now=now, forms=forms, facts=facts
+        draft=locked, patient=patient, user=user, now=now, steps=steps, facts=facts
     )
     encounter.pathway = str(plan.pathway)
     encounter.needs_review = needs_review(plan)

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from patients.forms import PatientSearchForm
 from patients.models import Patient
-
-from . import care_plans, intake_services
-from .intake_forms import IntakePatientForm, PatientChoiceForm, SubmitForm
-from .intake_steps import REVIEW, STEP_BY_NAME, STEPS, check_answers, review_summary
-from .models import IntakeDraft
+from triage.intake import answers as checked
+from triage.intake import selectors
+from triage.intake import services as intake_services
+from triage.intake.forms import IntakePatientForm, PatientChoiceForm, SubmitForm
+from triage.intake.steps import REVIEW, STEP_BY_NAME, STEPS
+from triage.models import IntakeDraft
 
 SEARCH_RESULTS_SHOWN = 20
 DRAFTS_PAGE_SIZE = 25
@@ -54,7 +55,7 @@ def intake_new(request):
     if not chosen.is_valid():
         return _patient_step(request, draft=None, refused=chosen)
     patient = chosen.cleaned_data["patient"]
-    earlier = intake_services.draft_for_patient(owner=request.user, patient=patient)
+    earlier = selectors.draft_for_patient(owner=request.user, patient=patient)
     if earlier is not None:
         messages.info(request, "You already have an unfinished intake for this patient: resumed.")
         return redirect(_step_url(earlier, earlier.current_step))
@@ -77,14 +78,14 @@ def _answer_step(request, *, draft, patient, step_name):
     today = timezone.localdate()
     saved = (draft.answers if draft else {}).get(step_name)
     data = request.POST if request.method == "POST" else saved
-    form = step.form_class(data, patient=patient, today=today)
+    form = checked.STEP_FORMS[step_name](data, patient=patient, today=today)
     if request.method == "POST" and form.is_valid():
         draft = intake_services.save_step(
             owner=request.user,
             draft=draft,
             step=step_name,
             answers=form.raw_answers(),
-            today=today,
+            next_step=checked.step_router(today=today),
             patient=patient,
         )
         return redirect(_step_url(draft, draft.current_step))
@@ -105,11 +106,12 @@ def _patient_step(request, *, draft, refused=None):
     )
     posted = {"choose": chosen, "register": new_patient}.get(action)
     if posted is not None and posted.is_valid():
+        patient = chosen.cleaned_data["patient"] if posted is chosen else None
         draft = intake_services.set_patient(
             owner=request.user,
             draft=draft,
-            today=today,
-            patient=chosen.cleaned_data["patient"] if posted is chosen else None,
+            next_step=checked.step_router(today=today),
+            patient=patient,
             new_patient=new_patient.cleaned_data if posted is new_patient else None,
         )
         return redirect(_step_url(draft, draft.current_step))
@@ -131,9 +133,11 @@ def _patient_context(request, draft, *, registering: bool) -> dict:
 
 
 def _review(request, draft, *, problems=None, submit_form=None):
-    answered = check_answers(draft.answers, patient=draft.patient, today=timezone.localdate())
-    context = _steps_context(draft, REVIEW) | review_summary(answered, problems or {})
-    context |= {"submit_form": submit_form, "digest": intake_services.answers_digest(draft)}
+    answered = checked.check_answers(
+        draft.answers, patient=draft.patient, today=timezone.localdate()
+    )
+    context = _steps_context(draft, REVIEW) | checked.review_summary(answered, problems or {})
+    context |= {"submit_form": submit_form, "digest": selectors.answers_digest(draft)}
     return render(request, "triage/intake/review.html", context)
 
 
@@ -144,21 +148,19 @@ def intake_review(request, token):
 
 
 @require_POST
-@permission_required("patients.add_encounter", raise_exception=True)
+@permission_required("triage.add_encounter", raise_exception=True)
 def intake_submit(request, token):
     """Submit the intake; a second submit of the same intake lands on the same care plan."""
-    earlier = intake_services.submitted_encounter(token)
+    earlier = selectors.submitted_encounter(token)
     if earlier is not None:
         return redirect("triage:care_plan", pk=earlier.pk)
     draft = _own_draft(request, token)
-    form = SubmitForm(request.POST, digest=intake_services.answers_digest(draft))
+    form = SubmitForm(request.POST, digest=selectors.answers_digest(draft))
     if not form.is_valid():
         return _review(request, draft, submit_form=form)
     try:
-        encounter = intake_services.record_intake(
-            draft=draft, user=request.user, now=timezone.now()
-        )
-    except intake_services.IntakeIncomplete as incomplete:
+        encounter = checked.submit_draft(draft=draft, user=request.user, now=timezone.now())
+    except intake_services.IntakeIncompleteError as incomplete:
         return _review(request, draft, problems=incomplete.errors)
     except IntakeDraft.DoesNotExist:
         raise Http404("The intake was discarded while it was being submitted.") from None
@@ -179,7 +181,7 @@ def intake_discard(request, token):
 @permission_required("triage.view_intakedraft", raise_exception=True)
 def intake_drafts(request):
     """All of the nurse's unfinished intakes."""
-    drafts = intake_services.all_drafts_for(request.user)
+    drafts = selectors.all_drafts_for(request.user)
     page = Paginator(drafts, DRAFTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "triage/intake/drafts.html", {"page": page})
 
@@ -187,13 +189,13 @@ def intake_drafts(request):
 @permission_required("triage.view_careplan", raise_exception=True)
 def care_plan(request, pk):
     """The stored care plan of an encounter, exactly as it was made."""
-    encounter = get_object_or_404(care_plans.encounter_with_plan(pk))
-    return render(request, "triage/care_plan.html", {"plan": care_plans.arrange(encounter)})
+    encounter = get_object_or_404(selectors.encounter_with_plan(pk))
+    return render(request, "triage/care_plan.html", {"plan": selectors.arrange(encounter)})
 
 
 @permission_required("triage.view_careplan", raise_exception=True)
 def handout(request, pk):
     """The patient's printable handout for a stored care plan."""
-    plan = care_plans.arrange(get_object_or_404(care_plans.encounter_with_plan(pk)))
-    context = {"plan": plan, "handout": care_plans.handout(plan)}
+    plan = selectors.arrange(get_object_or_404(selectors.encounter_with_plan(pk)))
+    context = {"plan": plan, "handout": selectors.handout(plan)}
     return render(request, "triage/handout.html", context)

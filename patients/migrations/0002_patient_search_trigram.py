@@ -30,6 +30,6 @@ def drop_trigram_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("patients", "0005_admin_list_indexes")]
+    dependencies = [("patients", "0001_initial")]
 
     operations = [migrations.RunPython(create_trigram_indexes, drop_trigram_indexes)]

@@ -9,11 +9,17 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from patients.models import Encounter, EncounterStatus, EpisodeStatus, Patient
-
-from .models import Escalation, FollowUp, FollowUpStatus
-from .pain_chart import PainChart, PainPoint, build_pain_chart
-from .worklist import red_flag_labels
+from patients.models import Patient
+from triage.followup.pain_chart import PainChart, PainPoint, build_pain_chart
+from triage.followup.selectors.worklist import red_flag_labels
+from triage.models import (
+    Encounter,
+    EncounterStatus,
+    Escalation,
+    FollowUp,
+    FollowUpStatus,
+    episode_status_label,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +66,7 @@ def _follow_up_entry(follow_up: FollowUp) -> TimelineEntry:
             day=visit.visit_date,
             kind="visit",
             title=f"Visit, day {visit.day}",
-            status=EpisodeStatus(visit.outcome_status).label,
+            status=episode_status_label(visit.outcome_status),
             detail=f"Pain {visit.pain_score}; overall change {visit.get_global_change_display()}",
             follow_up=follow_up,
         )
@@ -153,7 +159,7 @@ def visit_details(follow_up: FollowUp) -> dict[str, object]:
         return details
     visit = follow_up.visit
     return details | {
-        "outcome_label": EpisodeStatus(visit.outcome_status).label,
+        "outcome_label": episode_status_label(visit.outcome_status),
         "red_flags": red_flag_labels(visit.red_flags),
         "activities": [
             (name, score)

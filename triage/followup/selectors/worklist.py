@@ -13,9 +13,8 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from patients.models import Patient
-
-from .guideline import FACT_SPECS
-from .models import Escalation, FollowUp
+from triage.guideline import FACT_SPECS
+from triage.models import Escalation, FollowUp
 
 GROUPS = ("escalations", "overdue", "today", "week")
 GROUP_TITLES = {

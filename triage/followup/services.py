@@ -7,16 +7,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from patients.models import Encounter, EpisodeStatus
-
-from .guideline import (
+from triage.guideline import (
     RED_FLAG_KEYS,
     FollowUpAssessment,
     IntakeFacts,
     VisitFacts,
     evaluate_follow_up,
 )
-from .models import (
+from triage.models import (
+    Encounter,
+    EpisodeStatus,
     Escalation,
     FollowUp,
     FollowUpStatus,

@@ -7,8 +7,13 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from . import roles
-from .models import Patient, Sex
+from accounts import roles
+from patients.models import Patient, Sex
+from triage.followup import services as followup_services
+from triage.guideline import HISTORY_KEYS, RED_FLAG_KEYS
+from triage.intake import services as intake_services
+from triage.intake.answers import step_router, submit_draft
+from triage.models import FollowUpStatus
 
 # Documented in the README; for a local demo only.
 DEMO_USERS = (
@@ -70,8 +75,6 @@ def create_demo_data() -> tuple[int, int]:
 
 def _demo_answers(day: datetime.date, **changes: str) -> dict[str, dict[str, str]]:
     """Intake answers as the step forms post them: no red flags, no history, unless changed."""
-    from triage.guideline import HISTORY_KEYS, RED_FLAG_KEYS
-
     onset = (day - datetime.timedelta(days=6)).isoformat()
     steps = {
         "pain": {
@@ -109,9 +112,6 @@ _DEMO_EPISODES = (
 
 def _create_demo_intakes(nurse) -> None:
     """Demo episodes at several points of their course, and one unfinished intake; once only."""
-    from triage import followup_services, intake_services
-    from triage.models import FollowUpStatus
-
     if Patient.objects.filter(mrn__startswith="DEMO-", encounters__isnull=False).exists():
         return
     for mrn, days_ago, changes, submitted, visits in _DEMO_EPISODES:
@@ -123,11 +123,16 @@ def _create_demo_intakes(nurse) -> None:
             if step == "history" and not submitted:
                 break
             draft = intake_services.save_step(
-                owner=nurse, draft=draft, step=step, answers=answers, today=day, patient=patient
+                owner=nurse,
+                draft=draft,
+                step=step,
+                answers=answers,
+                next_step=step_router(today=day),
+                patient=patient,
             )
         if not submitted:
             continue
-        encounter = intake_services.record_intake(draft=draft, user=nurse, now=when)
+        encounter = submit_draft(draft=draft, user=nurse, now=when)
         for visit_day, pain in visits:
             follow_up = encounter.follow_ups.get(plan_day=visit_day)
             if follow_up.status != FollowUpStatus.SCHEDULED:
@@ -142,7 +147,7 @@ def _create_demo_intakes(nurse) -> None:
 
 
 def _demo_visit(visit_date: datetime.date, pain: int) -> dict[str, object]:
-    from triage.followup_services import FINDING_FIELDS
+    from triage.followup.services import FINDING_FIELDS
 
     findings = dict.fromkeys(FINDING_FIELDS, False)
     return findings | {

@@ -12,9 +12,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from patients.models import Encounter, EncounterStatus, EpisodeStatus
-
-from .models import Escalation, FollowUpStatus, VisitRecord
+from triage.models import (
+    Encounter,
+    EncounterStatus,
+    EpisodeStatus,
+    Escalation,
+    FollowUpStatus,
+    VisitRecord,
+)
 
 MILESTONE_DAY = 56  # two months (decision table section 4)
 

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import review
+from triage.review import services as review
 
 
 class VoidReasonForm(forms.Form):

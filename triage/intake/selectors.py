@@ -1,18 +1,68 @@
-"""Reading a stored care plan for display: the nurse's page and the patient's handout.
+"""Reads for the intake: a nurse's unfinished drafts, and a stored care plan for display (the
+nurse's page and the patient's handout).
 
-Everything here reads the snapshot stored at submit; nothing re-runs the engine.
+A care plan is read from the snapshot stored at submit; nothing here re-runs the engine.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Case, CharField, Prefetch, Value, When
 
-from patients.models import Encounter
+from patients.models import Patient
+from triage.guideline import Category
+from triage.intake.steps import STEPS
+from triage.models import Encounter, Escalation, FollowUp, IntakeDraft, Recommendation
 
-from .guideline import Category
-from .models import Escalation, FollowUp, Recommendation
+# The home page lists this many drafts; the drafts page lists them all.
+DRAFTS_ON_HOME = 10
+
+
+class DraftList(list):
+    """Some of a user's drafts; `has_more` says whether others were left off."""
+
+    has_more = False
+
+
+def all_drafts_for(user: AbstractBaseUser):
+    """The user's unfinished intakes, most recently saved first, with their next step's title."""
+    titles = [When(current_step=step.name, then=Value(step.title)) for step in STEPS]
+    return (
+        IntakeDraft.objects.filter(owner=user)
+        .select_related("patient")
+        .annotate(step_title=Case(*titles, default=Value("Review"), output_field=CharField()))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def drafts_for(user: AbstractBaseUser, *, limit: int = DRAFTS_ON_HOME) -> DraftList:
+    """The user's most recent unfinished intakes, for the home page."""
+    rows = list(all_drafts_for(user)[: limit + 1])
+    shown = DraftList(rows[:limit])
+    shown.has_more = len(rows) > limit
+    return shown
+
+
+def draft_for_patient(*, owner: AbstractBaseUser, patient: Patient) -> IntakeDraft | None:
+    """The owner's latest unfinished intake for this patient, if any."""
+    return all_drafts_for(owner).filter(patient=patient).first()
+
+
+def answers_digest(draft: IntakeDraft) -> str:
+    """A fingerprint of the draft's answers: the review page posts it back with the submit."""
+    content = json.dumps([draft.patient_id, draft.answers], sort_keys=True)
+    return hashlib.sha256(content.encode()).hexdigest()[:32]
+
+
+def submitted_encounter(token: uuid.UUID) -> Encounter | None:
+    """The encounter an intake token already produced, if it was submitted."""
+    return Encounter.objects.filter(intake_token=token).first()
+
 
 GROUP_TITLES = (
     (Category.DO_NOW, "Do now"),

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from patients.demo import DEMO_USERS, create_demo_data
+from triage.demo import DEMO_USERS, create_demo_data
 
 
 class Command(BaseCommand):

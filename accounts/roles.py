@@ -11,8 +11,8 @@ _NURSE_PERMISSIONS = {
     "patients.view_patient",
     "patients.add_patient",
     "patients.change_patient",
-    "patients.view_encounter",
-    "patients.add_encounter",
+    "triage.view_encounter",
+    "triage.add_encounter",
     "triage.view_intakedraft",
     "triage.add_intakedraft",
     "triage.change_intakedraft",
@@ -27,10 +27,10 @@ _NURSE_PERMISSIONS = {
     "triage.view_escalation",
 }
 _CLINICIAN_PERMISSIONS = _NURSE_PERMISSIONS | {
-    "patients.change_encounter",
-    "patients.sign_off_encounter",
-    "patients.void_encounter",
-    "patients.view_outcomes",
+    "triage.change_encounter",
+    "triage.sign_off_encounter",
+    "triage.void_encounter",
+    "triage.view_outcomes",
     "triage.change_escalation",
     "triage.close_escalation",
 }
@@ -59,9 +59,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 ADMIN_SITE_ROLES = frozenset({CLINICIAN, ADMINISTRATOR})
 
 
-def sync_role_groups(group_model, permission_model) -> None:
-    """Create the role groups and give each exactly its permissions (idempotent)."""
-    for role, codes in ROLE_PERMISSIONS.items():
+def sync_role_groups(group_model, permission_model, role_permissions=None) -> None:
+    """Create the role groups and give each exactly its permissions (idempotent).
+
+    A data migration passes its own frozen copy of the roles, so that it does the same thing
+    on every database, whatever roles this module names later.
+    """
+    for role, codes in (role_permissions or ROLE_PERMISSIONS).items():
         group, _ = group_model.objects.get_or_create(name=role)
         wanted = []
         for code in sorted(codes):
@@ -70,3 +74,14 @@ def sync_role_groups(group_model, permission_model) -> None:
                 permission_model.objects.get(content_type__app_label=app_label, codename=codename)
             )
         group.permissions.set(wanted)
+
+
+def create_all_permissions(apps) -> None:
+    """Make every model's permissions now (Django makes them only after all migrations), so a
+    data migration can put them into the role groups."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None

@@ -1,4 +1,4 @@
-"""The audit trail in the admin: history that can be read but never rewritten, and the chart log.
+"""The audit trail in the admin: history that can be read but never rewritten.
 
 Every change to Patient, Encounter, FollowUp and Escalation is recorded by django-simple-history
 (`history = HistoricalRecords()` on each model, the user from `HistoryRequestMiddleware`). The
@@ -8,12 +8,8 @@ no delete, no revert, no edit of a past version, for everyone, superusers includ
 
 from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
-
-from .models import ChartAccess, Patient
 
 
 class NoDeleteAdminMixin:
@@ -73,35 +69,6 @@ class AuditedAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
         if request.method != "GET":
             raise PermissionDenied("Past versions cannot be restored or edited.")
         return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class ChartAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Who opened which chart and when; administrators list and filter it (view_chartaccess)."""
-
-    list_display = ["accessed_at", "user", "patient_mrn"]
-    # Plain filters: listing staff is cheap, while "only users in the log" or a date
-    # drill-down would scan the whole (ever-growing) log on every page.
-    list_filter = ["accessed_at", "user"]
-    list_select_related = ["user", "patient"]
-    search_fields = ["=patient__mrn", "=user__username"]
-    search_help_text = "Search by exact record number or user name."
-    show_full_result_count = False
-    fields = ["accessed_at", "user", "patient"]
-    readonly_fields = fields
-    list_per_page = 100
-
-    @admin.display(description="patient", ordering="patient__mrn")
-    def patient_mrn(self, access: ChartAccess) -> str:
-        return access.patient.mrn
-
-    def get_search_results(self, request, queryset, search_term):
-        # Exact look-ups through the unique indexes, so a search stays fast on a long log.
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        patients = Patient.objects.filter(mrn=term.upper()).values("pk")
-        users = get_user_model().objects.filter(username=term).values("pk")
-        return queryset.filter(Q(patient__in=patients) | Q(user__in=users)), False
 
 
 class SignInLogAdmin(ReadOnlyAdminMixin, AccessLogAdmin):

@@ -11,13 +11,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from triage.followup_services import settled_episode_status
-from triage.models import FollowUp, VisitRecord
+from triage.followup.services import settled_episode_status
+from triage.models import Encounter, EncounterStatus, FollowUp, VisitRecord
 
-from .models import Encounter, EncounterStatus
-
-SIGN_OFF_PERMISSION = "patients.sign_off_encounter"
-VOID_PERMISSION = "patients.void_encounter"
+SIGN_OFF_PERMISSION = "triage.sign_off_encounter"
+VOID_PERMISSION = "triage.void_encounter"
 VOID_REASON_MAX_LENGTH = 500
 
 

@@ -1,24 +1,26 @@
-"""Follow-up pages: record a visit or a missed visit, see its outcome, close an escalation."""
+"""Follow-up pages: the worklist, the patient chart with each episode's course, recording a visit
+or a missed visit, its outcome, closing an escalation, the outcome figures."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from patients.models import Encounter, EncounterStatus, Pathway
-
-from . import followup_services as services
-from . import outcomes as outcome_figures
-from . import timeline
-from .followup_forms import (
+from patients import services as patient_services
+from patients.models import Patient
+from triage.followup import services as services
+from triage.followup.forms import (
     CloseEscalationForm,
     MissedVisitForm,
     OutcomesFilterForm,
     UnscheduledVisitForm,
     VisitForm,
 )
-from .models import Escalation, FollowUp, FollowUpStatus
-from .worklist import red_flag_labels
+from triage.followup.selectors import outcomes as outcome_figures
+from triage.followup.selectors import timeline
+from triage.followup.selectors.worklist import GROUP_TITLES, build_worklist, red_flag_labels
+from triage.intake import selectors as intake_selectors
+from triage.models import Encounter, EncounterStatus, Escalation, FollowUp, FollowUpStatus, Pathway
 
 CONFLICT = 409
 
@@ -137,7 +139,7 @@ def record_missed(request, pk):
         except services.VisitConflict as conflict:
             return _conflict(request, _follow_up(conflict.follow_up.pk))
         messages.success(request, "The visit was recorded as missed.")
-        return redirect("patients:chart", pk=follow_up.encounter.patient_id)
+        return redirect("triage:patient_chart", pk=follow_up.encounter.patient_id)
     return render(
         request, "triage/followup/missed_form.html", {"form": form, "follow_up": follow_up}
     )
@@ -168,7 +170,7 @@ def close_escalation(request, pk):
             ):
                 # An urgent intake has no conservative plan or visits: say how to start them.
                 messages.info(request, CONSERVATIVE_PLAN_HINT)
-            return redirect("patients:chart", pk=escalation.encounter.patient_id)
+            return redirect("triage:patient_chart", pk=escalation.encounter.patient_id)
     return render(
         request,
         "triage/followup/escalation.html",
@@ -180,7 +182,7 @@ def close_escalation(request, pk):
     )
 
 
-@permission_required("patients.view_outcomes", raise_exception=True)
+@permission_required("triage.view_outcomes", raise_exception=True)
 def outcomes(request):
     form = OutcomesFilterForm(request.GET or None)
     start = end = None
@@ -190,3 +192,33 @@ def outcomes(request):
         today=timezone.localdate(), intake_from=start, intake_to=end
     )
     return render(request, "triage/outcomes.html", {"form": form, "figures": figures})
+
+
+@permission_required("triage.view_followup", raise_exception=True)
+def home(request):
+    shown = request.GET.get("show", "")
+    groups = build_worklist(
+        today=timezone.localdate(), group=shown, page_number=request.GET.get("page")
+    )
+    return render(
+        request,
+        "triage/home.html",
+        {
+            "groups": groups,
+            "shown": shown if shown in GROUP_TITLES else "",
+            "group_titles": GROUP_TITLES,
+            "drafts": intake_selectors.drafts_for(request.user),
+        },
+    )
+
+
+@permission_required("patients.view_patient", raise_exception=True)
+def patient_chart(request, pk):
+    patient = get_object_or_404(Patient, pk=pk)
+    patient_services.record_chart_access(user=request.user, patient=patient)
+    encounters = patient.encounters.select_related("recorded_by").order_by("-occurred_at")
+    return render(
+        request,
+        "triage/patient_chart.html",
+        {"patient": patient, "encounters": encounters, "episodes": timeline.episodes_for(patient)},
+    )

@@ -4,10 +4,10 @@ import datetime
 
 from django import forms
 
-from .followup_services import ACTIVITY_SLOTS, FINDING_FIELDS
-from .guideline import RED_FLAG_KEYS, VISIT_FACT_SPECS
-from .intake_forms import YesNoField
-from .models import EscalationOutcome, GlobalChange
+from triage.followup.services import ACTIVITY_SLOTS, FINDING_FIELDS
+from triage.guideline import RED_FLAG_KEYS, VISIT_FACT_SPECS
+from triage.intake.forms import YesNoField
+from triage.models import EscalationOutcome, GlobalChange
 
 ACTIVITY_SCORE_RANGE = "Activity scores go from 0 (unable) to 10 (as well as before the pain)."
 PAIN_RANGE = "The pain score must be a whole number from 0 to 10."

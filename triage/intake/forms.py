@@ -9,10 +9,10 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 
 from patients.forms import PatientForm
-from patients.models import PainLocation, Patient, Sex
-
-from .guideline import FACT_SPECS, HISTORY_KEYS, RED_FLAG_KEYS
-from .guideline.facts import MAX_AGE, MAX_DAYS, MIN_AGE
+from patients.models import Patient, Sex
+from triage.guideline import FACT_SPECS, HISTORY_KEYS, RED_FLAG_KEYS
+from triage.guideline.facts import MAX_AGE, MAX_DAYS, MIN_AGE
+from triage.models import PainLocation
 
 YES, NO = "yes", "no"
 YES_NO_CHOICES = ((YES, "Yes"), (NO, "No"))

@@ -1,0 +1,92 @@
+"""Staff accounts in the admin: users, role groups, and django-axes' sign-in logs."""
+
+from axes.models import AccessFailureLog, AccessLog
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
+
+from accounts import roles
+from accounts.audit import SignInFailureLogAdmin, SignInLogAdmin
+
+
+class StaffUserChangeForm(UserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        is_staff = cleaned.get("is_staff", self.instance.is_staff)
+        is_superuser = cleaned.get("is_superuser", self.instance.is_superuser)
+        groups = cleaned.get("groups")
+        role_names = {group.name for group in groups} if groups is not None else set()
+        if is_staff and not is_superuser and not role_names & roles.ADMIN_SITE_ROLES:
+            self.add_error(
+                "is_staff",
+                forms.ValidationError(
+                    "Staff status opens the clinical review; give it only to members of the "
+                    "Clinician or Administrator group.",
+                    code="staff_needs_role",
+                ),
+            )
+        return cleaned
+
+
+class StaffUserAdmin(UserAdmin):
+    """Administrators manage accounts; only a superuser can grant superuser or raw permissions."""
+
+    form = StaffUserChangeForm
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions", "last_login", "date_joined"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Records point at the people who made them: deactivate an account instead.
+        return False
+
+
+class RoleGroupAdmin(GroupAdmin):
+    """Roles and their permissions come from accounts/roles.py; only a superuser edits them."""
+
+    def get_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fields(request, obj)
+        return ["name", "permission_codes"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["permission_codes"]
+
+    @admin.display(description="permissions")
+    def permission_codes(self, group: Group) -> str:
+        codes = group.permissions.values_list("content_type__app_label", "codename")
+        return ", ".join(sorted(f"{app}.{codename}" for app, codename in codes)) or "–"
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.name in roles.ROLE_PERMISSIONS:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), StaffUserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, RoleGroupAdmin)
+
+# Sign-in logs stay as django-axes records them; lockouts (access attempts) keep axes' admin,
+# where an administrator unlocks an account by deleting its attempts.
+for sign_in_model, sign_in_admin in (
+    (AccessLog, SignInLogAdmin),
+    (AccessFailureLog, SignInFailureLogAdmin),
+):
+    if admin.site.is_registered(sign_in_model):
+        admin.site.unregister(sign_in_model)
+    admin.site.register(sign_in_model, sign_in_admin)
