@@ -39,6 +39,7 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check: $(VENV)/.installed
 	DJANGO_SECRET_KEY=$(LOCAL_KEY) $(BIN)/python manage.py check

@@ -216,7 +216,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# The audit trail is read-only: no "revert" to a past version from the admin (patients/audit.py).
+# The audit trail is read-only: no "revert" to a past version from the admin (accounts/audit.py).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

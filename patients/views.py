@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from patients import services
 from patients.forms import PatientForm, PatientSearchForm
 from patients.models import Patient
+from patients.selectors import patients_matching
 
 PAGE_SIZE = 25
 
@@ -15,14 +16,10 @@ PAGE_SIZE = 25
 @permission_required("patients.view_patient", raise_exception=True)
 def patient_list(request):
     form = PatientSearchForm(request.GET or None)
-    patients = Patient.objects.all()
-    term = ""
-    if form.is_valid():
-        term = form.cleaned_data["q"].strip()
-        if term:
-            patients = patients.search(term)
-    elif form.is_bound:
-        patients = patients.none()
+    term = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    patients = (
+        patients_matching(term) if form.is_valid() or not form.is_bound else Patient.objects.none()
+    )
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "patients/patient_list.html", {"form": form, "page": page, "term": term})
 

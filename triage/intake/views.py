@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from patients.forms import PatientSearchForm
-from patients.models import Patient
+from patients.selectors import patients_matching
 from triage.intake import answers as checked
 from triage.intake import selectors
 from triage.intake import services as intake_services
@@ -127,7 +127,7 @@ def _patient_context(request, draft, *, registering: bool) -> dict:
     return _steps_context(draft, "patient") | {
         "registering": registering or "register" in request.GET,
         "term": term,
-        "matches": Patient.objects.search(term)[:SEARCH_RESULTS_SHOWN] if term else [],
+        "matches": patients_matching(term)[:SEARCH_RESULTS_SHOWN] if term else [],
         "current_patient": draft.patient if draft else None,
     }
 
