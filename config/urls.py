@@ -1,7 +1,6 @@
 """Top-level URL map. Every page but sign-in requires a signed-in user (LoginRequiredMiddleware)."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 admin.site.site_header = "Upright clinical review"
@@ -9,12 +8,7 @@ admin.site.site_title = "Upright admin"
 admin.site.index_title = "Clinical review"
 
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
     path("patients/", include("patients.urls")),
     path("", include("triage.urls")),
     path("admin/", admin.site.urls),
