@@ -34,7 +34,11 @@ run: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
-	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(LOCAL_KEY)} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@status=0; DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(LOCAL_KEY)} $(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \
+	if [ ! -x /usr/bin/chromium ]; then \
+	  echo ""; echo "!!! BROWSER TESTS WERE SKIPPED: Debian's chromium is not installed."; \
+	  echo "!!! Install it with: sudo apt-get install chromium   (then run make test again)"; \
+	fi; exit $$status
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -49,7 +49,7 @@ from patients import roles  # noqa: E402
 from patients.models import Patient  # noqa: E402
 from triage.followup.selectors.worklist import build_worklist  # noqa: E402
 from triage.models import (  # noqa: E402
-    Encounter,  # noqa: E402
+    Encounter,
     Escalation,
     FollowUp,
 )

@@ -65,3 +65,14 @@ def clinician_client(client, clinician):
 def admin_client_role(client, administrator):
     client.force_login(administrator)
     return client
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly, at the end, when the browser tests did not run."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if any("chromium is not installed" in str(report.longrepr) for report in skipped):
+        terminalreporter.write_sep("!", "BROWSER TESTS WERE SKIPPED: Debian's chromium is missing")
+        terminalreporter.write_line(
+            "Install it with `sudo apt-get install chromium` (Debian), then run `make test` again.",
+            red=True,
+        )

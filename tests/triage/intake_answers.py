@@ -33,7 +33,7 @@ def pain_answers(**overrides) -> dict[str, str]:
 
 
 def red_flag_answers(**overrides) -> dict[str, str]:
-    return {key: "no" for key in RED_FLAG_KEYS} | overrides
+    return dict.fromkeys(RED_FLAG_KEYS, "no") | overrides
 
 
 def history_answers(**overrides) -> dict[str, str]:

@@ -91,7 +91,7 @@ def test_age_dependent_red_flag_counts_only_over_65():
 
 def test_resolution_cancels_the_remaining_visits_with_the_reason_resolved():
     encounter = _episode_started(14)
-    first, *later = encounter.follow_ups.order_by("due_date")
+    first, *_later = encounter.follow_ups.order_by("due_date")
 
     _record(first, pain_score=1)
 
@@ -166,7 +166,7 @@ def test_closing_a_closed_escalation_changes_nothing():
     args = {"outcome": EscalationOutcome.REFERRED, "note": "Referred.", "now": timezone.now()}
     services.close_escalation(escalation=escalation, user=first, **args)
 
-    with pytest.raises(services.EscalationAlreadyClosed):
+    with pytest.raises(services.EscalationAlreadyClosedError):
         services.close_escalation(
             escalation=escalation, user=UserFactory(), **{**args, "note": "Other"}
         )
@@ -179,12 +179,12 @@ def test_second_write_with_the_same_version_is_refused_and_changes_nothing():
     stale = FollowUp.objects.get(pk=follow_up.pk)
     _record(follow_up, pain_score=2)
 
-    with pytest.raises(services.VisitConflict) as conflict:
+    with pytest.raises(services.VisitConflictError) as conflict:
         _record(stale, pain_score=9)
 
     assert conflict.value.follow_up.status == FollowUpStatus.COMPLETED
     assert VisitRecord.objects.get().pain_score == 2
-    with pytest.raises(services.VisitConflict):
+    with pytest.raises(services.VisitConflictError):
         services.record_missed(
             follow_up=stale, version=1, reason="No show", user=UserFactory(), now=timezone.now()
         )
@@ -234,9 +234,9 @@ def _race(*calls):
             barrier.wait()
             call()
             outcomes[index] = "saved"
-        except services.VisitConflict:
+        except services.VisitConflictError:
             outcomes[index] = "conflict"
-        except Exception as error:  # reported by the caller's asserts
+        except Exception as error:  # noqa: BLE001 (a thread reports any failure to the asserts)
             outcomes[index] = repr(error)
         finally:
             connection.close()

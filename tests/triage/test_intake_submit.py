@@ -243,7 +243,7 @@ def test_concurrent_submits_of_one_draft_create_one_encounter():
             barrier.wait()
             encounter = submit_draft(draft=draft, user=nurse, now=timezone.now())
             results.append(encounter.pk)
-        except Exception as error:  # any failure in a thread is reported by the asserts below
+        except Exception as error:  # noqa: BLE001 (a thread reports any failure to the asserts)
             errors.append(error)
         finally:
             thread_connection.close()

@@ -98,7 +98,7 @@ def test_patient_chart_draws_the_pain_chart_with_its_text_alternative(nurse_clie
 @pytest.mark.django_db
 def test_patient_chart_shows_the_timeline_of_the_episode(nurse_client):
     staff = UserFactory()
-    encounter, intake_day = _episode_with_visits(20, [2], staff=staff)
+    encounter, _intake_day = _episode_with_visits(20, [2], staff=staff)
     follow_ups = encounter.follow_ups.order_by("due_date")
     followup_services.record_missed(
         follow_up=follow_ups[1], version=1, reason="Travelling", user=staff, now=timezone.now()

@@ -39,7 +39,7 @@ FINDING_FIELDS = (
 )
 
 
-class VisitConflict(Exception):
+class VisitConflictError(Exception):
     """The follow-up changed since the form was read; `follow_up` is how it stands now."""
 
     def __init__(self, follow_up: FollowUp) -> None:
@@ -47,7 +47,7 @@ class VisitConflict(Exception):
         super().__init__(f"Follow-up {follow_up.pk} is at version {follow_up.version}")
 
 
-class EscalationAlreadyClosed(Exception):
+class EscalationAlreadyClosedError(Exception):
     """Someone recorded the escalation's outcome first; `escalation` is how it stands now."""
 
     def __init__(self, escalation: Escalation) -> None:
@@ -68,7 +68,7 @@ def _lock_scheduled(follow_up: FollowUp, version: int) -> FollowUp:
         or locked.status != FollowUpStatus.SCHEDULED
         or locked.voided_at is not None
     ):
-        raise VisitConflict(locked)
+        raise VisitConflictError(locked)
     return locked
 
 
@@ -244,7 +244,7 @@ def close_escalation(
     encounter = Encounter.objects.select_for_update().get(pk=escalation.encounter_id)
     locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
     if locked.closed_at is not None:
-        raise EscalationAlreadyClosed(locked)
+        raise EscalationAlreadyClosedError(locked)
     locked.outcome = outcome
     locked.outcome_note = note.strip()
     locked.closed_by = user

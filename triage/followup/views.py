@@ -74,7 +74,7 @@ def record_visit(request, pk):
                 user=request.user,
                 now=timezone.now(),
             )
-        except services.VisitConflict as conflict:
+        except services.VisitConflictError as conflict:
             return _conflict(request, _follow_up(conflict.follow_up.pk), entered=form)
         return redirect("triage:followup_detail", pk=follow_up.pk)
     return render(
@@ -136,7 +136,7 @@ def record_missed(request, pk):
                 user=request.user,
                 now=timezone.now(),
             )
-        except services.VisitConflict as conflict:
+        except services.VisitConflictError as conflict:
             return _conflict(request, _follow_up(conflict.follow_up.pk))
         messages.success(request, "The visit was recorded as missed.")
         return redirect("triage:patient_chart", pk=follow_up.encounter.patient_id)
@@ -160,7 +160,7 @@ def close_escalation(request, pk):
                 user=request.user,
                 now=timezone.now(),
             )
-        except services.EscalationAlreadyClosed as closed:
+        except services.EscalationAlreadyClosedError as closed:
             escalation = closed.escalation
         else:
             messages.success(request, "The escalation's outcome was recorded.")

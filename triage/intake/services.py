@@ -44,8 +44,8 @@ _FACT_STEP = {
     "neuropathic_features": "pain",
     "declines_neck_manipulation": "pain",
     "muscle_relaxant_days": "pain",
-    **{key: "red_flags" for key in RED_FLAG_KEYS},
-    **{key: "history" for key in HISTORY_KEYS},
+    **dict.fromkeys(RED_FLAG_KEYS, "red_flags"),
+    **dict.fromkeys(HISTORY_KEYS, "history"),
 }
 
 

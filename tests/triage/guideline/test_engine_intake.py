@@ -70,7 +70,9 @@ def test_plan_carries_the_ruleset_version():
 
 def test_recommendations_come_critical_first_then_warning_then_info():
     plan = plan_for(
-        **{"neuropathic_features": True, "muscle_spasm": True, "pain_score": 8},
+        neuropathic_features=True,
+        muscle_spasm=True,
+        pain_score=8,
         takes_serotonergic_drug=True,
         age=64,
         cardiovascular_disease=True,

@@ -60,7 +60,7 @@ visit_facts = st.builds(
     global_change=st.integers(-5, 5),
     muscle_relaxant_days=relaxant_days,
     activity_scores=st.lists(st.integers(0, 10), max_size=3).map(tuple),
-    **{key: rare_flag for key in RED_FLAG_KEYS},
+    **dict.fromkeys(RED_FLAG_KEYS, rare_flag),
 )
 
 

@@ -184,7 +184,8 @@ def _capped_counts(querysets: list[QuerySet], cap: int) -> list[tuple[int, bool]
     parts, params = [], []
     for queryset in querysets:
         sql, part_params = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{len(parts)})")
+        # Django's own compiled SQL; every value stays a bound parameter.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{len(parts)})")  # noqa: S608
         params.extend(part_params)
     with connections[querysets[0].db].cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)

@@ -24,7 +24,7 @@ def _reject_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]
     keys = [key for key, _ in pairs]
     duplicated = sorted({key for key in keys if keys.count(key) > 1})
     if duplicated:
-        raise FactsError({key: "given more than once" for key in duplicated})
+        raise FactsError(dict.fromkeys(duplicated, "given more than once"))
     return dict(pairs)
 
 
