@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 
 from accounts import roles
 from tests.factories import UserFactory
@@ -20,6 +21,13 @@ def _plain_static_storage(settings):
 def _fast_password_hashing(settings):
     # Factories make many users; the production hasher costs about 0.3 s each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _cold_content_type_cache():
+    # The content-type cache lives for the whole process: left warm, whether a page looks one
+    # up would depend on which tests ran before it, and exact query counts would flicker.
+    ContentType.objects.clear_cache()
 
 
 def make_user(role: str | None, **kwargs):

@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -11,6 +12,7 @@ from triage.guideline import (
     RED_FLAG_KEYS,
     FollowUpAssessment,
     IntakeFacts,
+    Pathway,
     VisitFacts,
     evaluate_follow_up,
 )
@@ -145,6 +147,8 @@ def _apply_to_episode(
             remaining.recorded_by = user
             remaining.recorded_at = now
             remaining.version += 1
+            # The history names who cancelled it, even outside a request (demo, commands).
+            remaining._history_user = user
             remaining.save()
     encounter.episode_status = status
     encounter.save(update_fields=["episode_status", "updated_at"])
@@ -229,6 +233,22 @@ def add_unscheduled_visit(
     )
 
 
+@dataclass(frozen=True)
+class EscalationClosed:
+    """A closed escalation, and what the episode needs next in words for the clinician
+    (empty when nothing more is needed)."""
+
+    escalation: Escalation
+    episode_still_escalated: bool
+    next_step: str = ""
+
+
+URGENT_EPISODE_NEEDS_A_PLAN = (
+    "This episode began on the urgent pathway, so it has no conservative care plan or follow-up "
+    "visits. If the patient is to continue conservative care, start a new intake from this chart."
+)
+
+
 @transaction.atomic
 def close_escalation(
     *,
@@ -237,7 +257,7 @@ def close_escalation(
     note: str,
     user: AbstractBaseUser,
     now: datetime.datetime,
-) -> Escalation:
+) -> EscalationClosed:
     """Record a clinician's outcome; the episode leaves 'escalated' when none is left open."""
     if not note.strip():
         raise ValueError("Closing an escalation needs a note.")
@@ -250,10 +270,17 @@ def close_escalation(
     locked.closed_by = user
     locked.closed_at = now
     locked.save()
-    if not encounter.escalations.open().exists():
-        encounter.episode_status = settled_episode_status(encounter)
-        encounter.save(update_fields=["episode_status", "updated_at"])
-    return locked
+    if encounter.escalations.open().exists():
+        return EscalationClosed(escalation=locked, episode_still_escalated=True)
+    encounter.episode_status = settled_episode_status(encounter)
+    encounter.save(update_fields=["episode_status", "updated_at"])
+    # An urgent intake has no conservative plan or visits: say how to start them.
+    needs_plan = encounter.pathway == Pathway.URGENT
+    return EscalationClosed(
+        escalation=locked,
+        episode_still_escalated=False,
+        next_step=URGENT_EPISODE_NEEDS_A_PLAN if needs_plan else "",
+    )
 
 
 def settled_episode_status(encounter: Encounter) -> str:

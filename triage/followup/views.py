@@ -20,14 +20,9 @@ from triage.followup.selectors import outcomes as outcome_figures
 from triage.followup.selectors import timeline
 from triage.followup.selectors.worklist import GROUP_TITLES, build_worklist, red_flag_labels
 from triage.intake import selectors as intake_selectors
-from triage.models import Encounter, EncounterStatus, Escalation, FollowUp, FollowUpStatus, Pathway
+from triage.models import Encounter, EncounterStatus, Escalation, FollowUp, FollowUpStatus
 
 CONFLICT = 409
-
-CONSERVATIVE_PLAN_HINT = (
-    "This episode began on the urgent pathway, so it has no conservative care plan or follow-up "
-    "visits. If the patient is to continue conservative care, start a new intake from this chart."
-)
 
 
 def _follow_up(pk: int) -> FollowUp:
@@ -153,7 +148,7 @@ def close_escalation(request, pk):
     form = CloseEscalationForm(request.POST or None)
     if escalation.is_open and request.method == "POST" and form.is_valid():
         try:
-            services.close_escalation(
+            closed = services.close_escalation(
                 escalation=escalation,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
@@ -164,12 +159,8 @@ def close_escalation(request, pk):
             escalation = closed.escalation
         else:
             messages.success(request, "The escalation's outcome was recorded.")
-            if (
-                escalation.encounter.pathway == Pathway.URGENT
-                and not escalation.encounter.escalations.open().exists()
-            ):
-                # An urgent intake has no conservative plan or visits: say how to start them.
-                messages.info(request, CONSERVATIVE_PLAN_HINT)
+            if closed.next_step:
+                messages.info(request, closed.next_step)
             return redirect("triage:patient_chart", pk=escalation.encounter.patient_id)
     return render(
         request,
