@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "accounts",
     "patients",
     "triage",
+    "fhir",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +221,12 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# The FHIR API: canonical URLs of the Questionnaire, PlanDefinition and local code systems.
+# A clinic that publishes them sets its own public address, e.g. https://upright.clinic.example/fhir.
+UPRIGHT_FHIR_CANONICAL_BASE = os.environ.get(
+    "UPRIGHT_FHIR_CANONICAL_BASE", "https://upright.invalid/fhir"
+).rstrip("/")
 
 # The audit trail is read-only: no "revert" to a past version from the admin (accounts/audit.py).
 SIMPLE_HISTORY_REVERT_DISABLED = True

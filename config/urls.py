@@ -10,6 +10,7 @@ admin.site.index_title = "Clinical review"
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("patients/", include("patients.urls")),
+    path("fhir/", include("fhir.urls")),
     path("", include("triage.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -47,6 +47,7 @@ ADMINISTRATORS = frozenset({ADMINISTRATOR})
 NOBODY = frozenset()
 
 ALLOWED, DENIED, SIGN_IN = "allowed", "denied", "sent to sign-in"
+NOT_FOUND = "not found"
 
 
 class World:
@@ -145,6 +146,12 @@ class World:
     def recommendation(self):
         return self.care_plan.recommendations.first()
 
+    @cached_property
+    def api_token(self):
+        from fhir.services import issue_token
+
+        return issue_token(user=self.other_user, name="matrix", issued_by=self.other_user)[0]
+
     def versions_of(self, attribute: str) -> tuple:
         """URL arguments of the latest past version of a record: (its id, the version id)."""
         record = getattr(self, attribute)
@@ -162,6 +169,8 @@ class Row:
     method: str = "get"
     data: Callable[[World], dict] = field(default=lambda world: {})
     open: bool = False
+    # A catch-all that answers 404 to everyone signed in (the FHIR API's unknown paths).
+    missing: bool = False
 
 
 def pk_of(attribute: str) -> Args:
@@ -280,6 +289,18 @@ ROWS: list[Row] = [
         versions=False,
     ),
     *admin_rows("axes.accesslog", "access_log", view=ADMINISTRATORS, versions=False),
+    # FHIR API (issue 15): a signed-in role or a token; 401 (not a redirect) for anonymous.
+    Row("fhir:metadata", EVERY_ROLE, open=True),
+    Row("fhir:patient_search", EVERY_ROLE, data=lambda world: {"identifier": world.patient.mrn}),
+    Row("fhir:patient_read", EVERY_ROLE, pk_of("patient")),
+    Row("fhir:everything", EVERY_ROLE, pk_of("patient")),
+    Row("fhir:questionnaire", EVERY_ROLE, lambda world: ("upright-intake",)),
+    Row("fhir:plan_definition", EVERY_ROLE, lambda world: ("upright-rules",)),
+    Row("fhir:code_system", EVERY_ROLE, lambda world: ("upright-observation",)),
+    Row("fhir:unknown", EVERY_ROLE, lambda world: ("Observation/1",), missing=True),
+    # API tokens: administrators issue, view and revoke them; nobody edits or deletes one.
+    *admin_rows("fhir.apitoken", "api_token", view=ADMINISTRATORS, add=ADMINISTRATORS),
+    Row("admin:fhir_apitoken_revoke", ADMINISTRATORS, pk_of("api_token")),
     *admin_rows("axes.accessfailurelog", "access_failure_log", view=ADMINISTRATORS, versions=False),
 ]
 
@@ -298,6 +319,10 @@ def _outcome(response, *, actor: str, user) -> str:
     status = response.status_code
     if status == 403:
         return DENIED
+    if status == 401 and actor == ANONYMOUS:
+        return SIGN_IN
+    if status == 404 and actor != ANONYMOUS:
+        return NOT_FOUND
     if status == 200:
         return ALLOWED
     if status in (301, 302):
@@ -320,6 +345,8 @@ def _expected(row: Row, actor: str) -> str:
         return ALLOWED
     if actor == ANONYMOUS:
         return SIGN_IN
+    if row.missing:
+        return NOT_FOUND
     return ALLOWED if actor in row.allowed else DENIED
 
 

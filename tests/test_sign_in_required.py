@@ -5,8 +5,10 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# Pages that must stay open: the sign-in pages themselves.
-OPEN_PATTERNS = {"login", "admin:login"}
+# Pages that must stay open: the sign-in pages themselves, and the FHIR API's metadata.
+OPEN_PATTERNS = {"login", "admin:login", "fhir:metadata"}
+# The FHIR API answers 401 with an OperationOutcome where pages redirect to sign-in.
+API_NAMESPACE = "fhir:"
 
 _SAMPLE_ARGS = {
     "int": "1",
@@ -68,6 +70,10 @@ def test_anonymous_user_is_sent_to_sign_in(client, name, url):
         return
     for method in (client.get, client.post):
         response = method(url)
+        if name.startswith(API_NAMESPACE):
+            assert response.status_code == 401, f"{url} answered {response.status_code}"
+            assert response["Content-Type"] == "application/fhir+json"
+            continue
         assert response.status_code in (301, 302), f"{url} answered {response.status_code}"
         location = response["Location"]
         assert location.startswith(("/accounts/login/", "/admin/login/")) or (

@@ -1,0 +1,1 @@
+"""Records in, FHIR R4 resources (plain dicts) out: one module per resource type."""

@@ -1,0 +1,33 @@
+"""Flag: each escalation, active until a clinician records its outcome."""
+
+from __future__ import annotations
+
+from .common import ENTERED_IN_ERROR, coding, instant, red_flag_label, reference
+
+CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
+
+
+def flag_resource(escalation, *, voided: bool) -> dict:
+    if voided:
+        status = ENTERED_IN_ERROR
+    else:
+        status = "active" if escalation.closed_at is None else "inactive"
+    named = "; ".join(red_flag_label(key) for key in escalation.red_flags) or "red flags"
+    period = {"start": instant(escalation.opened_at)}
+    if escalation.closed_at is not None:
+        period["end"] = instant(escalation.closed_at)
+    encounter = (
+        reference("Encounter", f"visit-{escalation.visit_id}")
+        if escalation.visit_id
+        else reference("Encounter", escalation.encounter_id)
+    )
+    return {
+        "resourceType": "Flag",
+        "id": str(escalation.pk),
+        "status": status,
+        "category": [{"coding": [coding(CATEGORY, "clinical", "Clinical")]}],
+        "code": {"text": f"Escalated for clinician review: {named}"},
+        "subject": reference("Patient", escalation.encounter.patient_id),
+        "period": period,
+        "encounter": encounter,
+    }

@@ -1,0 +1,135 @@
+"""Episodes at every stage, built through the real services, for the FHIR tests."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from tests.factories import (
+    CarePlanFactory,
+    EncounterFactory,
+    IntakeDraftFactory,
+    make_conservative_episode,
+    visit_findings,
+)
+from triage.followup.services import close_escalation, record_missed, record_visit
+from triage.guideline import INTAKE_KEYS, IntakeFacts, evaluate_intake
+from triage.models import Escalation, Recommendation
+from triage.review.services import sign_off_encounter, void_encounter
+
+DAY = datetime.timedelta(days=1)
+
+
+def _intake_day(encounter) -> datetime.date:
+    return timezone.localdate(encounter.occurred_at)
+
+
+def make_red_flag_episode(**encounter_fields):
+    """An intake with red flags: the engine's plan stored, its escalation opened."""
+    encounter = EncounterFactory(needs_review=True, **encounter_fields)
+    answers = {key: getattr(encounter, "age_years" if key == "age" else key) for key in INTAKE_KEYS}
+    facts = IntakeFacts.from_mapping(
+        {**answers, "encounter_date": _intake_day(encounter).isoformat()}
+    )
+    plan = evaluate_intake(facts)
+    encounter.pathway = str(plan.pathway)
+    encounter.episode_status = "escalated"
+    encounter.save()
+    care_plan = CarePlanFactory(
+        encounter=encounter,
+        ruleset=plan.ruleset,
+        pathway=str(plan.pathway),
+        red_flags=list(plan.red_flags),
+        input_facts=facts.to_dict(),
+    )
+    Recommendation.objects.bulk_create(
+        Recommendation.snapshots(plan.recommendations, ruleset=plan.ruleset, care_plan=care_plan)
+    )
+    Escalation.objects.create(
+        encounter=encounter, red_flags=list(plan.red_flags), opened_at=encounter.occurred_at
+    )
+    return encounter
+
+
+def record(follow_up, user, **findings):
+    visit_date = follow_up.due_date
+    return record_visit(
+        follow_up=follow_up,
+        version=follow_up.version,
+        findings=visit_findings(visit_date, **findings),
+        user=user,
+        now=timezone.now(),
+    )
+
+
+def build_clinic_record(patient, *, nurse, clinician, started=None):
+    """One patient with a conservative, an urgent, a resolved and a voided episode, and a draft."""
+    started = started or timezone.now() - 80 * DAY
+    conservative = make_conservative_episode(
+        patient=patient,
+        recorded_by=nurse,
+        occurred_at=started,
+        pain_location="neck",
+        muscle_spasm=True,
+        pain_score=8,
+    )
+    first, second, _third = conservative.follow_ups.order_by("due_date")
+    record(
+        first,
+        nurse,
+        pain_score=5,
+        global_change=2,
+        activity_1_name="Driving",
+        activity_1_score=6,
+        muscle_relaxant_days=15,
+    )
+    record_missed(
+        follow_up=second,
+        version=second.version,
+        reason="Patient was away",
+        user=nurse,
+        now=timezone.now(),
+    )
+
+    urgent = make_red_flag_episode(
+        patient=patient, recorded_by=nurse, occurred_at=started + DAY, fever=True
+    )
+    sign_off_encounter(encounter=urgent, user=clinician, now=timezone.now())
+    close_escalation(
+        escalation=urgent.escalations.get(),
+        outcome="serious_cause_excluded",
+        note="Bloods normal.",
+        user=clinician,
+        now=timezone.now(),
+    )
+    still_open = make_red_flag_episode(
+        patient=patient, recorded_by=nurse, occurred_at=started + 2 * DAY, malignancy_history=True
+    )
+
+    resolved = make_conservative_episode(
+        patient=patient, recorded_by=nurse, occurred_at=started + 3 * DAY, pain_location="both"
+    )
+    record(resolved.follow_ups.order_by("due_date").first(), nurse, pain_score=1, global_change=4)
+
+    voided = make_conservative_episode(
+        patient=patient, recorded_by=nurse, occurred_at=started + 4 * DAY
+    )
+    record(voided.follow_ups.order_by("due_date").first(), nurse, pain_score=4)
+    void_encounter(encounter=voided, user=clinician, reason="Wrong patient", now=timezone.now())
+
+    IntakeDraftFactory(
+        owner=nurse,
+        patient=patient,
+        answers={
+            "patient": {"patient": str(patient.pk)},
+            "pain": {"pain_score": "6", "muscle_spasm": "yes", "onset_date": "not a date"},
+        },
+    )
+    return {
+        "conservative": conservative,
+        "urgent": urgent,
+        "escalated": still_open,
+        "resolved": resolved,
+        "voided": voided,
+    }
