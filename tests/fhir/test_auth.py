@@ -5,9 +5,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
 from fhir.models import ApiToken
 from fhir.services import issue_token, revoke_token, token_digest
-from accounts import roles
 from patients.models import ChartAccess
 from tests.conftest import make_user
 from tests.factories import PatientFactory

@@ -82,8 +82,8 @@ def test_a_question_added_to_an_intake_form_appears_without_another_edit(nurse_c
 
 
 def test_a_red_flag_added_to_the_engine_appears_without_another_edit(nurse_client, monkeypatch):
-    from triage.intake import forms as intake_forms
     from triage.guideline import FactSpec
+    from triage.intake import forms as intake_forms
 
     spec = FactSpec("night_pain", "Night pain", "Does the pain wake the patient every night?", "")
     monkeypatch.setattr(intake_forms, "RED_FLAG_KEYS", (*RED_FLAG_KEYS, "night_pain"))
