@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from patients.models import Patient
+from patients.models import ChartAccess, Patient
 from triage.guideline import RULESET_VERSION
 from triage.models import (
     CarePlan,
@@ -35,6 +35,18 @@ class PatientRecords:
     drafts: list = field(default_factory=list)
     # Escalation cards given at visits, by visit id.
     visit_recommendations: dict = field(default_factory=dict)
+
+
+AUDIT_EVENTS_SHOWN = 100
+
+
+def chart_accesses(patient_id: int) -> list:
+    """The newest chart accesses of one patient, with who opened the chart."""
+    return list(
+        ChartAccess.objects.filter(patient_id=patient_id)
+        .select_related("user")
+        .order_by("-accessed_at", "-pk")[:AUDIT_EVENTS_SHOWN]
+    )
 
 
 def patient_by_identifier(value: str) -> Patient | None:

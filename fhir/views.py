@@ -12,6 +12,7 @@ from triage.intake.steps import STEPS
 
 from . import selectors
 from .auth import fhir_view
+from .mapping.audit_event import audit_event_resource
 from .mapping.bundle import patient_resources, searchset
 from .mapping.capability import capability_statement
 from .mapping.code_systems import CODE_SYSTEMS
@@ -110,6 +111,18 @@ def patient_everything(request, resource_id: str):
         # The file name carries the internal id only: record numbers stay out of file names.
         response["Content-Disposition"] = f'attachment; filename="patient-{patient.pk}.fhir.json"'
     return response
+
+
+@fhir_view(permissions=("patients.view_chartaccess",))
+def audit_event_search(request):
+    """Who read a patient's record, newest first: administrators only, as in the admin."""
+    _check_parameters(request, allowed=("patient",))
+    raw = request.GET.get("patient", "").strip().removeprefix("Patient/")
+    if not raw.isdigit():
+        raise BadParameterError("Search audit events by patient: AuditEvent?patient=<id>.")
+    patient = _patient(raw)
+    events = [audit_event_resource(access) for access in selectors.chart_accesses(patient.pk)]
+    return fhir_response(searchset(events, base_url=_base_url(request), now=timezone.now()))
 
 
 @fhir_view()

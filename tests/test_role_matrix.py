@@ -294,6 +294,7 @@ ROWS: list[Row] = [
     Row("fhir:patient_search", EVERY_ROLE, data=lambda world: {"identifier": world.patient.mrn}),
     Row("fhir:patient_read", EVERY_ROLE, pk_of("patient")),
     Row("fhir:everything", EVERY_ROLE, pk_of("patient")),
+    Row("fhir:audit_events", ADMINISTRATORS, data=lambda world: {"patient": world.patient.pk}),
     Row("fhir:questionnaire", EVERY_ROLE, lambda world: ("upright-intake",)),
     Row("fhir:plan_definition", EVERY_ROLE, lambda world: ("upright-rules",)),
     Row("fhir:code_system", EVERY_ROLE, lambda world: ("upright-observation",)),

@@ -66,6 +66,14 @@ def capability_statement(*, base_url: str, now) -> dict:
                         ],
                         interaction=[{"code": "read"}, {"code": "search-type"}],
                     ),
+                    {
+                        "type": "AuditEvent",
+                        "interaction": [{"code": "search-type"}],
+                        "searchParam": [{"name": "patient", "type": "reference"}],
+                        "documentation": (
+                            "Who read a patient's record, newest 100 first (administrators)."
+                        ),
+                    },
                     _read("Questionnaire", f"Only '{QUESTIONNAIRE_ID}': the intake."),
                     _read(
                         "PlanDefinition",

@@ -79,4 +79,4 @@ def test_the_capability_statement_lists_what_is_offered(client):
     statement = client.get(reverse("fhir:metadata")).json()
     validate(statement)
     offered = {resource["type"] for resource in statement["rest"][0]["resource"]}
-    assert offered == {"Patient", "Questionnaire", "PlanDefinition", "CodeSystem"}
+    assert offered == {"Patient", "AuditEvent", "Questionnaire", "PlanDefinition", "CodeSystem"}
