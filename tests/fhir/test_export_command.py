@@ -32,6 +32,9 @@ def test_it_writes_one_valid_ndjson_file_per_type(tmp_path, nurse, clinician, ca
     call_command("export_fhir", "--output", str(tmp_path / "out"))
     manifest, resources = _read(tmp_path / "out")
     assert {"Patient", "Encounter", "CarePlan", "Appointment", "Provenance"} <= set(resources)
+    assert [output["url"] for output in manifest["output"]] == [
+        f"{kind}.ndjson" for kind in sorted(resources)
+    ]
     for kind, items in resources.items():
         for resource in items:
             assert resource["resourceType"] == kind
