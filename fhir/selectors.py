@@ -63,11 +63,11 @@ def records_for(patients: list[Patient]) -> dict[int, PatientRecords]:
         .order_by("occurred_at", "pk")
     ):
         records[encounter.patient_id].encounters.append(encounter)
-    patient_of = {
-        encounter.pk: encounter.patient_id
-        for record in records.values()
-        for encounter in record.encounters
+    # Follow-ups and escalations get their encounter from here instead of joining it again.
+    encounters = {
+        encounter.pk: encounter for record in records.values() for encounter in record.encounters
     }
+    patient_of = {pk: encounter.patient_id for pk, encounter in encounters.items()}
     for plan in (
         CarePlan.objects.filter(encounter__patient__in=ids)
         .prefetch_related(
@@ -78,10 +78,11 @@ def records_for(patients: list[Patient]) -> dict[int, PatientRecords]:
         records[patient_of[plan.encounter_id]].care_plans.append(plan)
     for follow_up in (
         FollowUp.objects.filter(encounter__patient__in=ids)
-        .select_related("encounter", "voided_by", "visit", "visit__recorded_by")
+        .select_related("voided_by", "visit", "visit__recorded_by")
         .order_by("due_date", "pk")
     ):
-        records[follow_up.encounter.patient_id].follow_ups.append(follow_up)
+        follow_up.encounter = encounters[follow_up.encounter_id]
+        records[patient_of[follow_up.encounter_id]].follow_ups.append(follow_up)
     visit_recommendations = defaultdict(list)
     for item in Recommendation.objects.filter(
         visit__follow_up__encounter__patient__in=ids, code__in=ESCALATION_CODES
@@ -89,10 +90,11 @@ def records_for(patients: list[Patient]) -> dict[int, PatientRecords]:
         visit_recommendations[item.visit_id].append(item)
     for escalation in (
         Escalation.objects.filter(encounter__patient__in=ids)
-        .select_related("encounter", "closed_by", "visit__follow_up")
+        .select_related("closed_by", "visit__follow_up")
         .order_by("opened_at", "pk")
     ):
-        records[escalation.encounter.patient_id].escalations.append(escalation)
+        escalation.encounter = encounters[escalation.encounter_id]
+        records[patient_of[escalation.encounter_id]].escalations.append(escalation)
     for draft in (
         IntakeDraft.objects.filter(patient__in=ids)
         .select_related("owner")
