@@ -51,6 +51,14 @@ def env_int(name: str, default: int) -> int:
     return value
 
 
+def env_url(name: str, default: str) -> str:
+    """Read an absolute http(s) URL without a trailing slash, or nothing."""
+    value = os.environ.get(name, default).strip().rstrip("/")
+    if value and not value.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"{name} must start with https:// or http://; got {value!r}")
+    return value
+
+
 def env_time_zone(name: str, default: str) -> str:
     """Read an IANA time zone name and check that it exists."""
     value = os.environ.get(name, default).strip()
@@ -92,15 +100,19 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "corsheaders",
     "accounts",
     "patients",
     "triage",
     "fhir",
+    "cdshooks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cross-origin headers only for the CDS Hooks endpoints (CORS_URLS_REGEX below).
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -241,3 +253,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# CDS Hooks (cdshooks/): the public address the EHR calls, from which each service's JWT
+# audience (`{base}/cds-services/{id}`) and the cards' links are built. Empty: the address the
+# request came in on (behind a proxy, set it).
+CDS_HOOKS_BASE_URL = env_url("CDS_HOOKS_BASE_URL", "")
+# Browser-based EHRs at these origins may call /cds-services; nothing else gets CORS headers.
+CORS_ALLOWED_ORIGINS = env_list("CDS_HOOKS_CORS_ORIGINS", [])
+CORS_URLS_REGEX = r"^/cds-services(/.*)?$"
+CORS_ALLOW_METHODS = ["GET", "POST", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["authorization", "content-type"]
+CORS_ALLOW_CREDENTIALS = False

@@ -13,4 +13,6 @@ urlpatterns = [
     path("fhir/", include("fhir.urls")),
     path("", include("triage.urls")),
     path("admin/", admin.site.urls),
+    # CDS Hooks: outside the staff sign-in; each call carries the EHR's signed JWT.
+    path("", include("cdshooks.urls")),
 ]

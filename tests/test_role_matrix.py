@@ -19,8 +19,10 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts import roles
+from cdshooks.models import EhrClient, IssuedCard
 from patients.models import Patient
 from tests.conftest import make_user
 from tests.factories import (
@@ -48,6 +50,7 @@ NOBODY = frozenset()
 
 ALLOWED, DENIED, SIGN_IN = "allowed", "denied", "sent to sign-in"
 NOT_FOUND = "not found"
+NO_TOKEN = "refused without the EHR's token"
 
 
 class World:
@@ -59,6 +62,27 @@ class World:
     @cached_property
     def patient(self):
         return PatientFactory()
+
+    @cached_property
+    def ehr_client(self):
+        client, _ = EhrClient.objects.get_or_create(
+            issuer="https://ehr.example.org/", defaults={"name": "EHR", "jwks": {}}
+        )
+        return client
+
+    @cached_property
+    def issued_card(self):
+        return IssuedCard.objects.create(
+            uuid=uuid.uuid4(),
+            client=self.ehr_client,
+            service="upright-imaging",
+            hook="order-select",
+            code="NO_ROUTINE_IMAGING",
+            ruleset="test-1",
+            indicator="info",
+            summary="No scan is needed now.",
+            issued_at=timezone.now(),
+        )
 
     @cached_property
     def encounter(self):
@@ -171,6 +195,8 @@ class Row:
     open: bool = False
     # A catch-all that answers 404 to everyone signed in (the FHIR API's unknown paths).
     missing: bool = False
+    # Outside the staff sign-in: an EHR's signed token, never a staff session, opens it.
+    token: bool = False
 
 
 def pk_of(attribute: str) -> Args:
@@ -303,6 +329,13 @@ ROWS: list[Row] = [
     *admin_rows("fhir.apitoken", "api_token", view=ADMINISTRATORS, add=ADMINISTRATORS),
     Row("admin:fhir_apitoken_revoke", ADMINISTRATORS, pk_of("api_token")),
     *admin_rows("axes.accessfailurelog", "access_failure_log", view=ADMINISTRATORS, versions=False),
+    # CDS Hooks (issue 16): the EHR endpoints answer only a signed token; trusting an EHR's
+    # keys and reading the cards log are for superusers.
+    Row("cdshooks:discovery", NOBODY, token=True),
+    Row("cdshooks:service", NOBODY, lambda world: ("upright-imaging",), method="post", token=True),
+    Row("cdshooks:feedback", NOBODY, lambda world: ("upright-imaging",), method="post", token=True),
+    *admin_rows("cdshooks.ehrclient", "ehr_client", view=NOBODY, versions=False),
+    *admin_rows("cdshooks.issuedcard", "issued_card", view=NOBODY, versions=False),
 ]
 
 
@@ -324,6 +357,8 @@ def _outcome(response, *, actor: str, user) -> str:
         return SIGN_IN
     if status == 404 and actor != ANONYMOUS:
         return NOT_FOUND
+    if status == 401:
+        return NO_TOKEN
     if status == 200:
         return ALLOWED
     if status in (301, 302):
@@ -342,6 +377,10 @@ def _outcome(response, *, actor: str, user) -> str:
 
 
 def _expected(row: Row, actor: str) -> str:
+    if row.token:
+        # Anonymous or signed in, a missing token answers 401 (read as "sent to sign-in" for
+        # anonymous visitors, as the FHIR API's 401 is).
+        return SIGN_IN if actor == ANONYMOUS else NO_TOKEN
     if row.open:
         return ALLOWED
     if actor == ANONYMOUS:

@@ -549,3 +549,13 @@ class Escalation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+class OverrideReason(models.TextChoices):
+    """Why a clinician did not follow a recommendation: one list for the app and for EHRs."""
+
+    PATIENT_DECLINES = "patient_declines", "Patient declines"
+    CONTRAINDICATION = "contraindication_not_captured", "Contraindication not captured"
+    ALREADY_DONE = "already_done", "Already done"
+    CLINICAL_JUDGEMENT = "clinical_judgement", "Clinical judgement"
+    OTHER = "other", "Other"

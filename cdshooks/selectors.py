@@ -1,0 +1,146 @@
+"""Reads for the CDS Hooks services: which patient a call is about, and their current episode.
+
+Everything comes from what Upright stored; nothing is fetched from the EHR, and the engine is
+not run again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q
+
+from patients.models import MRN_PATTERN, Encounter, EncounterStatus, Patient
+from triage.models import Escalation, FollowUp, Recommendation
+
+from .models import EhrClient
+
+_MRN = re.compile(MRN_PATTERN)
+_MRN_MAX_LENGTH = 32
+
+
+def _as_record_number(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    candidate = value.strip().upper()
+    if len(candidate) > _MRN_MAX_LENGTH or not _MRN.fullmatch(candidate):
+        return None
+    return candidate
+
+
+def record_numbers(*, client: EhrClient, context: Mapping, prefetch: object) -> set[str]:
+    """The record numbers a call names: the prefetched Patient's identifiers, and the context's
+    patient id when this EHR uses Upright's record numbers as its patient ids."""
+    patient_id = context.get("patientId")
+    found = set()
+    if client.patient_id_is_record_number and (number := _as_record_number(patient_id)):
+        found.add(number)
+    resource = prefetch.get("patient") if isinstance(prefetch, Mapping) else None
+    if not isinstance(resource, Mapping) or resource.get("resourceType") != "Patient":
+        return found
+    if resource.get("id") not in (None, patient_id):
+        return found  # a prefetched Patient that is not the one in context tells us nothing
+    identifiers = resource.get("identifier")
+    for identifier in identifiers if isinstance(identifiers, list) else ():
+        if not isinstance(identifier, Mapping):
+            continue
+        if client.record_number_system and identifier.get("system") != client.record_number_system:
+            continue
+        if number := _as_record_number(identifier.get("value")):
+            found.add(number)
+    return found
+
+
+def matching_patient(*, client: EhrClient, context: Mapping, prefetch: object) -> Patient | None:
+    """The one Upright patient the call is about; None when no patient, or more than one, match."""
+    numbers = record_numbers(client=client, context=context, prefetch=prefetch)
+    if not numbers:
+        return None
+    patients = list(Patient.objects.filter(mrn__in=numbers).only("pk", "mrn")[:2])
+    return patients[0] if len(patients) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentEpisode:
+    encounter: Encounter
+    recommendations: list[Recommendation]
+    escalations: list[Escalation]  # oldest first
+    follow_ups: list[FollowUp]  # not voided, in due order
+
+    @property
+    def care_plan(self):
+        return self.encounter.care_plan
+
+    @property
+    def open_escalations(self) -> list[Escalation]:
+        return [escalation for escalation in self.escalations if escalation.is_open]
+
+    @property
+    def red_flags_recorded(self) -> bool:
+        """Whether red flags were recorded at intake or at any visit of the episode."""
+        return bool(
+            self.care_plan.red_flags
+            or self.escalations
+            or any(
+                follow_up.visit.red_flags
+                for follow_up in self.follow_ups
+                if hasattr(follow_up, "visit")
+            )
+        )
+
+    def escalation_advice(self, escalation: Escalation | None) -> list[Recommendation]:
+        """The stored critical recommendations that came with an escalation (or the plan's)."""
+        if escalation is not None and escalation.visit_id is not None:
+            stored = list(escalation.visit.recommendations.all())
+        else:
+            stored = self.recommendations
+        return [item for item in stored if item.indicator == "critical"]
+
+
+def current_episode(patient: Patient) -> CurrentEpisode | None:
+    """The patient's newest submitted, non-voided encounter with a stored plan, and its course."""
+    encounter = (
+        Encounter.objects.filter(
+            patient=patient,
+            status=EncounterStatus.SUBMITTED,
+            voided_at__isnull=True,
+            care_plan__isnull=False,
+        )
+        .select_related("care_plan")
+        .prefetch_related(
+            Prefetch(
+                "care_plan__recommendations",
+                queryset=Recommendation.objects.order_by("position"),
+            ),
+            Prefetch(
+                "escalations",
+                # An escalation from a voided visit no longer counts (as on the worklist).
+                queryset=Escalation.objects.filter(
+                    Q(visit__isnull=True) | Q(visit__follow_up__voided_at__isnull=True)
+                )
+                .select_related("visit")
+                .prefetch_related(
+                    Prefetch("visit__recommendations", queryset=Recommendation.objects.all())
+                )
+                .order_by("opened_at", "pk"),
+            ),
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.filter(voided_at__isnull=True)
+                .select_related("visit")
+                .order_by("due_date", "pk"),
+            ),
+        )
+        .order_by("-occurred_at", "-pk")
+        .first()
+    )
+    if encounter is None:
+        return None
+    return CurrentEpisode(
+        encounter=encounter,
+        recommendations=list(encounter.care_plan.recommendations.all()),
+        escalations=list(encounter.escalations.all()),
+        follow_ups=list(encounter.follow_ups.all()),
+    )
