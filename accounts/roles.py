@@ -33,6 +33,10 @@ _CLINICIAN_PERMISSIONS = _NURSE_PERMISSIONS | {
     "triage.view_outcomes",
     "triage.change_escalation",
     "triage.close_escalation",
+    # Marking a recommendation followed or overridden, with the reason (issue 16).
+    "triage.view_recommendationfeedback",
+    "triage.add_recommendationfeedback",
+    "triage.change_recommendationfeedback",
 }
 _ADMINISTRATOR_PERMISSIONS = _CLINICIAN_PERMISSIONS | {
     "auth.view_user",

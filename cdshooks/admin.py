@@ -4,7 +4,7 @@ import jwt
 from django import forms
 from django.contrib import admin
 
-from patients.audit import ReadOnlyAdminMixin
+from accounts.audit import ReadOnlyAdminMixin
 
 from .models import CardFeedback, EhrClient, IssuedCard
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from django.utils import formats, timezone
 
-from patients.models import EpisodeStatus
 from triage.guideline import RULESET_VERSION
 from triage.guideline.text import NO_ROUTINE_IMAGING
+from triage.models import episode_status_label
 
 from .cards import Advice, Card, Cards, advice_card, notice_card
 from .models import EhrClient
@@ -129,7 +129,7 @@ def imaging_cards(call: HookCall) -> Cards:
 
 
 def _status_card(episode: CurrentEpisode, *, base_url: str) -> Card:
-    status = EpisodeStatus(episode.encounter.episode_status).label.lower()
+    status = episode_status_label(episode.encounter.episode_status).lower()
     started = _day(episode.encounter.occurred_at)
     next_visit = next((f for f in episode.follow_ups if f.status == "scheduled"), None)
     detail = f"Pathway: {episode.encounter.get_pathway_display().lower()}."

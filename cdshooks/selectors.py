@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 
-from patients.models import MRN_PATTERN, Encounter, EncounterStatus, Patient
-from triage.models import Escalation, FollowUp, Recommendation
+from patients.models import MRN_PATTERN, Patient
+from triage.models import Encounter, EncounterStatus, Escalation, FollowUp, Recommendation
 
 from .models import EhrClient
 

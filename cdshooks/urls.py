@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import views
+from . import report_views, views
 
 app_name = "cdshooks"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("cds-services/<str:service_id>", views.call_service, name="service"),
     path("cds-services/<str:service_id>/feedback", views.feedback, name="feedback"),
     re_path(r"^cds-services/(?P<rest>.*)$", views.not_found),
+    # The per-rule report for clinicians (behind the staff sign-in like every other page).
+    path("reports/rule-feedback/", report_views.rule_feedback, name="rule_feedback"),
+    path("reports/rule-feedback.csv", report_views.rule_feedback_csv, name="rule_feedback_csv"),
 ]

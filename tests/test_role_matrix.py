@@ -38,6 +38,7 @@ from tests.factories import (
     UserFactory,
     VisitRecordFactory,
 )
+from triage.models import RecommendationFeedback
 
 ANONYMOUS, NURSE, CLINICIAN, ADMINISTRATOR = "anonymous", "nurse", "clinician", "administrator"
 ROLE_GROUPS = {NURSE: roles.NURSE, CLINICIAN: roles.CLINICIAN, ADMINISTRATOR: roles.ADMINISTRATOR}
@@ -175,6 +176,15 @@ class World:
         from fhir.services import issue_token
 
         return issue_token(user=self.other_user, name="matrix", issued_by=self.other_user)[0]
+
+    @cached_property
+    def recommendation_feedback(self):
+        return RecommendationFeedback.objects.create(
+            recommendation=self.recommendation,
+            outcome="followed",
+            recorded_by=UserFactory(),
+            recorded_at=timezone.now(),
+        )
 
     def versions_of(self, attribute: str) -> tuple:
         """URL arguments of the latest past version of a record: (its id, the version id)."""
@@ -332,6 +342,10 @@ ROWS: list[Row] = [
     # CDS Hooks (issue 16): the EHR endpoints answer only a signed token; trusting an EHR's
     # keys and reading the cards log are for superusers.
     Row("cdshooks:discovery", NOBODY, token=True),
+    Row("cdshooks:rule_feedback", STAFF),
+    Row("cdshooks:rule_feedback_csv", STAFF),
+    Row("triage:recommendation_feedback", STAFF, pk_of("recommendation"), method="post"),
+    *admin_rows("triage.recommendationfeedback", "recommendation_feedback", view=STAFF),
     Row("cdshooks:service", NOBODY, lambda world: ("upright-imaging",), method="post", token=True),
     Row("cdshooks:feedback", NOBODY, lambda world: ("upright-imaging",), method="post", token=True),
     *admin_rows("cdshooks.ehrclient", "ehr_client", view=NOBODY, versions=False),

@@ -406,6 +406,8 @@ class VisitRecord(RedFlagAnswers):
 
     class Meta:
         ordering = ["visit_date", "pk"]
+        # The per-rule report counts the recommendations visits showed, by visit date.
+        indexes = [models.Index(fields=["visit_date"], name="visit_date_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(pain_score__lte=10), name="visit_pain_0_10"),
             models.CheckConstraint(
@@ -559,3 +561,56 @@ class OverrideReason(models.TextChoices):
     ALREADY_DONE = "already_done", "Already done"
     CLINICAL_JUDGEMENT = "clinical_judgement", "Clinical judgement"
     OTHER = "other", "Other"
+
+
+class FeedbackOutcome(models.TextChoices):
+    FOLLOWED = "followed", "Followed"
+    OVERRIDDEN = "overridden", "Overridden"
+
+
+class RecommendationFeedback(models.Model):
+    """A clinician's mark on one stored recommendation: followed, or overridden and why.
+
+    Beside the snapshot, never in it: the recommendation row stays exactly as shown. A changed
+    mind updates this row; the audit trail keeps every earlier mark.
+    """
+
+    recommendation = models.OneToOneField(
+        Recommendation, on_delete=models.PROTECT, related_name="feedback"
+    )
+    outcome = models.CharField(max_length=16, choices=FeedbackOutcome.choices)
+    reason = models.CharField(
+        "override reason", max_length=32, choices=OverrideReason.choices, blank=True
+    )
+    reason_text = models.CharField("reason, in words", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recommendation_feedback"
+    )
+    recorded_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "recommendation feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=FeedbackOutcome.values),
+                name="recfeedback_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome=FeedbackOutcome.FOLLOWED, reason="")
+                | Q(outcome=FeedbackOutcome.OVERRIDDEN, reason__in=OverrideReason.values),
+                name="recfeedback_override_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=OverrideReason.OTHER) | ~Q(reason_text=""),
+                name="recfeedback_other_is_explained",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Feedback on recommendation {self.recommendation_id}"
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.outcome == FeedbackOutcome.OVERRIDDEN

@@ -178,7 +178,10 @@ def encounter_with_plan(pk: int):
         .prefetch_related(
             Prefetch(
                 "care_plan__recommendations",
-                queryset=Recommendation.objects.order_by("position"),
+                # With each item's clinician feedback (shown beside it, never in the snapshot).
+                queryset=Recommendation.objects.select_related("feedback__recorded_by").order_by(
+                    "position"
+                ),
             ),
             Prefetch("follow_ups", queryset=FollowUp.objects.order_by("due_date", "pk")),
             Prefetch("escalations", queryset=Escalation.objects.order_by("opened_at", "pk")),

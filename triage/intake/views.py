@@ -17,7 +17,7 @@ from triage.intake import selectors
 from triage.intake import services as intake_services
 from triage.intake.forms import IntakePatientForm, PatientChoiceForm, SubmitForm
 from triage.intake.steps import REVIEW, STEP_BY_NAME, STEPS
-from triage.models import IntakeDraft
+from triage.models import FeedbackOutcome, IntakeDraft, OverrideReason
 
 SEARCH_RESULTS_SHOWN = 20
 DRAFTS_PAGE_SIZE = 25
@@ -190,7 +190,14 @@ def intake_drafts(request):
 def care_plan(request, pk):
     """The stored care plan of an encounter, exactly as it was made."""
     encounter = get_object_or_404(selectors.encounter_with_plan(pk))
-    return render(request, "triage/care_plan.html", {"plan": selectors.arrange(encounter)})
+    context = {
+        "plan": selectors.arrange(encounter),
+        "can_give_feedback": not encounter.is_voided
+        and request.user.has_perm("triage.add_recommendationfeedback"),
+        "feedback_outcomes": FeedbackOutcome.choices,
+        "override_reasons": OverrideReason.choices,
+    }
+    return render(request, "triage/care_plan.html", context)
 
 
 @permission_required("triage.view_careplan", raise_exception=True)

@@ -20,6 +20,7 @@ from triage.models import (
     FollowUp,
     FollowUpStatus,
     Recommendation,
+    RecommendationFeedback,
     VisitRecord,
     episode_status_label,
 )
@@ -211,11 +212,40 @@ class EscalationAdmin(ReadOnlyAdminMixin, AuditedAdmin):
         return format_html('<a href="{}">Record the outcome</a>', url)
 
 
+def feedback_label(item: Recommendation) -> str:
+    """The clinician's mark on a recommendation, in one line ("" when none was made)."""
+    try:
+        feedback = item.feedback
+    except ObjectDoesNotExist:
+        return ""
+    text = feedback.get_outcome_display()
+    if feedback.is_overridden:
+        reason = feedback.get_reason_display().lower()
+        text += f": {reason}" + (f" ({feedback.reason_text})" if feedback.reason_text else "")
+    return f"{text}, by {feedback.recorded_by.get_username()} {feedback.recorded_at:%Y-%m-%d %H:%M}"
+
+
 class RecommendationInline(ReadOnlyInline):
     model = Recommendation
-    fields = ["position", "code", "indicator", "category", "summary", "detail", "sources"]
+    fields = [
+        "position",
+        "code",
+        "indicator",
+        "category",
+        "summary",
+        "detail",
+        "sources",
+        "clinician_feedback",
+    ]
     readonly_fields = fields
     show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("feedback__recorded_by")
+
+    @admin.display(description="clinician feedback")
+    def clinician_feedback(self, item: Recommendation) -> str:
+        return feedback_label(item)
 
 
 class CarePlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -308,9 +338,17 @@ class VisitRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class RecommendationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every recommendation ever shown, to find e.g. all plans that withheld an NSAID."""
 
-    list_display = ["code", "indicator", "category", "summary", "shown_in", "ruleset"]
-    list_select_related = ["care_plan", "visit"]
-    list_filter = ["indicator", "category", "code", "ruleset"]
+    list_display = [
+        "code",
+        "indicator",
+        "category",
+        "summary",
+        "shown_in",
+        "ruleset",
+        "clinician_feedback",
+    ]
+    list_select_related = ["care_plan", "visit", "feedback__recorded_by"]
+    list_filter = ["indicator", "category", "code", "ruleset", "feedback__outcome"]
     show_full_result_count = False
     search_fields = ["code", "care_plan__encounter__patient__mrn"]
     search_help_text = "Search by code or record number."
@@ -326,6 +364,7 @@ class RecommendationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "sources",
         "evidence",
         "ruleset",
+        "clinician_feedback",
     ]
     readonly_fields = fields
 
@@ -333,9 +372,34 @@ class RecommendationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def shown_in(self, item: Recommendation) -> str:
         return str(item.care_plan or item.visit)
 
+    @admin.display(description="clinician feedback")
+    def clinician_feedback(self, item: Recommendation) -> str:
+        return feedback_label(item)
+
+
+class RecommendationFeedbackAdmin(ReadOnlyAdminMixin, AuditedAdmin):
+    """Clinicians' marks on recommendations; made on the plan page, read (with history) here."""
+
+    list_display = ["recorded_at", "code", "ruleset", "outcome", "reason", "recorded_by"]
+    list_select_related = ["recommendation", "recorded_by"]
+    list_filter = ["outcome", "reason", "recommendation__code", "recommendation__ruleset"]
+    show_full_result_count = False
+    date_hierarchy = "recorded_at"
+    fields = ["recommendation", "outcome", "reason", "reason_text", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+
+    @admin.display(description="recommendation", ordering="recommendation__code")
+    def code(self, feedback: RecommendationFeedback) -> str:
+        return feedback.recommendation.code
+
+    @admin.display(description="rule set", ordering="recommendation__ruleset")
+    def ruleset(self, feedback: RecommendationFeedback) -> str:
+        return feedback.recommendation.ruleset
+
 
 admin.site.register(FollowUp, FollowUpAdmin)
 admin.site.register(Escalation, EscalationAdmin)
 admin.site.register(CarePlan, CarePlanAdmin)
 admin.site.register(VisitRecord, VisitRecordAdmin)
 admin.site.register(Recommendation, RecommendationAdmin)
+admin.site.register(RecommendationFeedback, RecommendationFeedbackAdmin)

@@ -12,7 +12,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from triage.followup.services import settled_episode_status
-from triage.models import Encounter, EncounterStatus, FollowUp, VisitRecord
+from triage.models import (
+    Encounter,
+    EncounterStatus,
+    FeedbackOutcome,
+    FollowUp,
+    OverrideReason,
+    Recommendation,
+    RecommendationFeedback,
+    VisitRecord,
+)
 
 SIGN_OFF_PERMISSION = "triage.sign_off_encounter"
 VOID_PERMISSION = "triage.void_encounter"
@@ -135,3 +144,47 @@ def _restore_episode_status(*, encounter_id: int, user: AbstractBaseUser) -> Non
             why="Episode status after a voided visit",
             fields=["episode_status"],
         )
+
+
+FEEDBACK_PERMISSION = "triage.add_recommendationfeedback"
+
+
+@transaction.atomic
+def record_recommendation_feedback(
+    *,
+    recommendation: Recommendation,
+    user: AbstractBaseUser,
+    outcome: str,
+    reason: str = "",
+    reason_text: str = "",
+    now: datetime.datetime,
+) -> RecommendationFeedback:
+    """Mark a stored recommendation followed, or overridden with a coded reason (the snapshot
+    itself is not touched); a later mark replaces it, and the audit trail keeps both."""
+    _require(user, FEEDBACK_PERMISSION)
+    reason_text = reason_text.strip()
+    if outcome == FeedbackOutcome.FOLLOWED:
+        reason, reason_text = "", ""
+    elif outcome != FeedbackOutcome.OVERRIDDEN:
+        raise ReviewError("Mark the recommendation followed or overridden.")
+    elif reason not in OverrideReason.values:
+        raise ReviewError("Choose why the recommendation was overridden.")
+    elif reason == OverrideReason.OTHER and not reason_text:
+        raise ReviewError("Say in words why the recommendation was overridden.")
+    locked = (
+        Recommendation.objects.select_for_update()
+        .select_related("care_plan__encounter", "visit__follow_up")
+        .get(pk=recommendation.pk)
+    )
+    if (locked.care_plan and locked.care_plan.encounter.is_voided) or (
+        locked.visit and locked.visit.follow_up.is_voided
+    ):
+        raise ReviewError("This advice was voided; it no longer applies.")
+    feedback = RecommendationFeedback.objects.filter(recommendation=locked).first()
+    if feedback is None:
+        feedback = RecommendationFeedback(recommendation=locked)
+    feedback.outcome, feedback.reason, feedback.reason_text = outcome, reason, reason_text
+    feedback.recorded_by, feedback.recorded_at = user, now
+    feedback._history_user = user
+    feedback.save()
+    return feedback
