@@ -10,7 +10,7 @@ LOCAL_KEY := local-only-insecure-key-not-for-production
 # Benchmarks on PostgreSQL: the worklist and admin ones empty the database they are given.
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 
-.PHONY: run test lint check bench bench-engine bench-intake bench-worklist bench-admin bench-fhir clean
+.PHONY: run test lint check bench bench-engine bench-intake bench-worklist bench-admin bench-fhir bench-cdshooks clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Upright needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -49,7 +49,7 @@ check: $(VENV)/.installed
 	DJANGO_SECRET_KEY=$(LOCAL_KEY) $(BIN)/python manage.py check
 	DJANGO_SECRET_KEY=$(LOCAL_KEY) $(BIN)/python manage.py makemigrations --check --dry-run
 
-bench: bench-engine bench-intake bench-worklist bench-admin bench-fhir
+bench: bench-engine bench-intake bench-worklist bench-admin bench-fhir bench-cdshooks
 
 bench-engine: $(VENV)/.installed-dev
 	DJANGO_SECRET_KEY=$(LOCAL_KEY) $(BIN)/python -m pytest benchmarks/test_engine_speed.py --benchmark-only
@@ -72,6 +72,11 @@ bench-fhir: $(VENV)/.installed-dev
 	-psql -h 127.0.0.1 -U postgres -qc 'create database bench_fhir' 2>/dev/null
 	DATABASE_URL=$(BENCH_PG)/bench_fhir DJANGO_SECRET_KEY=$(LOCAL_KEY) \
 	  $(BIN)/python benchmarks/bench_fhir.py
+
+bench-cdshooks: $(VENV)/.installed-dev
+	-psql -h 127.0.0.1 -U postgres -qc 'create database bench_cdshooks' 2>/dev/null
+	DATABASE_URL=$(BENCH_PG)/bench_cdshooks DJANGO_SECRET_KEY=$(LOCAL_KEY) \
+	  $(BIN)/python benchmarks/bench_cdshooks.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
