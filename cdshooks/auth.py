@@ -107,8 +107,11 @@ def authenticate(*, authorization: str | None, audiences: Iterable[str]) -> EhrC
         raise CdsAuthError("the token has expired") from None
     except jwt.InvalidAudienceError:
         raise CdsAuthError("the token's audience is not this endpoint") from None
-    except jwt.PyJWTError:
-        raise CdsAuthError("the token's signature or claims are invalid") from None
+    except jwt.PyJWTError as error:
+        # The exception's class names the check that failed, never a value from the token.
+        raise CdsAuthError(
+            f"the token's signature or claims are invalid ({type(error).__name__})"
+        ) from None
     if client.subject and claims.get("sub") != client.subject:
         raise CdsAuthError("the token's subject is not the registered client id")
     expires = claims["exp"]

@@ -133,7 +133,7 @@ def current_episode(patient: Patient) -> CurrentEpisode | None:
                 .order_by("due_date", "pk"),
             ),
         )
-        .order_by("-occurred_at", "-pk")
+        .order_by("-occurred_at")  # encounter_patient_recent_idx
         .first()
     )
     if encounter is None:

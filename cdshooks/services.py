@@ -11,19 +11,24 @@ from django.db import IntegrityError, transaction
 
 from .models import CardFeedback, EhrClient, IssuedCard, UsedToken
 
+PURGE_EVERY = datetime.timedelta(minutes=1)
+_last_purge: list[datetime.datetime] = []
+
 
 def remember_token(
     *, client: EhrClient, jti: str, expires_at: datetime.datetime, now: datetime.datetime
 ) -> bool:
     """Record a token id as used; False when it was used before (a replay)."""
-    with transaction.atomic():
-        # Tokens live minutes: forget the expired ones, which can no longer be replayed anyway.
+    if not _last_purge or now - _last_purge[0] >= PURGE_EVERY:
+        # Tokens live minutes: forget the expired ones (they can no longer be replayed), once a
+        # minute per process rather than on every call.
         UsedToken.objects.filter(expires_at__lt=now).delete()
-        try:
-            with transaction.atomic():
-                UsedToken.objects.create(client=client, jti=jti, expires_at=expires_at)
-        except IntegrityError:
-            return False
+        _last_purge[:] = [now]
+    try:
+        with transaction.atomic():
+            UsedToken.objects.create(client=client, jti=jti, expires_at=expires_at)
+    except IntegrityError:
+        return False
     return True
 
 

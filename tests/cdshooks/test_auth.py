@@ -1,13 +1,16 @@
 """Only a registered EHR's valid token opens the services: anything else is a JSON 401."""
 
+import datetime
 import time
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
+from django.utils import timezone
 
+from cdshooks import services
 from cdshooks.auth import MAX_LIFETIME_SECONDS
-from cdshooks.models import EhrClient, IssuedCard
+from cdshooks.models import EhrClient, IssuedCard, UsedToken
 from tests.factories import make_conservative_episode
 
 from . import ehr
@@ -175,3 +178,13 @@ def test_discovery_needs_a_token_for_its_own_address(client, ehr_client):
     response = client.get("/cds-services", **ehr.auth_header(ehr.service_url()))
 
     assert response.status_code == 200
+
+
+def test_expired_token_ids_are_forgotten(client, request_body, ehr_client):
+    UsedToken.objects.create(
+        client=ehr_client, jti="old", expires_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    services._last_purge.clear()
+
+    assert _post(client, request_body, **_bearer(ehr.token(AUDIENCE))).status_code == 200
+    assert not UsedToken.objects.filter(jti="old").exists()
