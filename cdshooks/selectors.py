@@ -101,6 +101,8 @@ class CurrentEpisode:
 
 def current_episode(patient: Patient) -> CurrentEpisode | None:
     """The patient's newest submitted, non-voided encounter with a stored plan, and its course."""
+    # Only the columns the cards read: an encounter and a visit row each hold every intake
+    # answer, and building those costs more than the queries themselves.
     encounter = (
         Encounter.objects.filter(
             patient=patient,
@@ -109,6 +111,15 @@ def current_episode(patient: Patient) -> CurrentEpisode | None:
             care_plan__isnull=False,
         )
         .select_related("care_plan")
+        .only(
+            "pk",
+            "occurred_at",
+            "pathway",
+            "episode_status",
+            "care_plan__id",
+            "care_plan__ruleset",
+            "care_plan__red_flags",
+        )
         .prefetch_related(
             Prefetch(
                 "care_plan__recommendations",
@@ -120,7 +131,7 @@ def current_episode(patient: Patient) -> CurrentEpisode | None:
                 queryset=Escalation.objects.filter(
                     Q(visit__isnull=True) | Q(visit__follow_up__voided_at__isnull=True)
                 )
-                .select_related("visit")
+                .only("pk", "encounter_id", "visit_id", "opened_at", "closed_at", "outcome")
                 .prefetch_related(
                     Prefetch("visit__recommendations", queryset=Recommendation.objects.all())
                 )
@@ -130,6 +141,7 @@ def current_episode(patient: Patient) -> CurrentEpisode | None:
                 "follow_ups",
                 queryset=FollowUp.objects.filter(voided_at__isnull=True)
                 .select_related("visit")
+                .only("pk", "encounter_id", "due_date", "status", "visit__id", "visit__red_flags")
                 .order_by("due_date", "pk"),
             ),
         )

@@ -74,3 +74,22 @@ def test_an_open_escalation_comes_first(call):
 
 def test_unknown_patient_gets_an_empty_list(call):
     assert _cards(call("upright-episode", ehr.patient_view("NOBODY-1"))) == []
+
+
+def test_a_call_runs_a_fixed_number_of_queries(call, django_assert_num_queries):
+    encounter = UrgentEncounterFactory(episode_status="escalated")
+    plan = CarePlanFactory(encounter=encounter, red_flags=["fever"])
+    RecommendationFactory(
+        care_plan=plan, code="URGENT_EVALUATION", indicator="critical", category="urgent"
+    )
+    EscalationFactory(encounter=encounter)
+    episode = make_conservative_episode()
+    call("upright-episode", ehr.patient_view(episode.patient.mrn))  # the minute's token purge
+
+    # client, token (savepoint, insert, release), patient, encounter with its plan, the plan's
+    # recommendations, escalations, follow-ups with their visits, the cards sent (insert).
+    for mrn in (episode.patient.mrn, encounter.patient.mrn):
+        with django_assert_num_queries(10):
+            response = call("upright-episode", ehr.patient_view(mrn))
+        assert response.status_code == 200
+        assert response.json()["cards"]
