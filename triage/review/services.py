@@ -172,7 +172,7 @@ def record_recommendation_feedback(
     elif reason == OverrideReason.OTHER and not reason_text:
         raise ReviewError("Say in words why the recommendation was overridden.")
     locked = (
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(of=("self",))
         .select_related("care_plan__encounter", "visit__follow_up")
         .get(pk=recommendation.pk)
     )
