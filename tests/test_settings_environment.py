@@ -47,6 +47,10 @@ def start_with(**variables: str) -> subprocess.CompletedProcess:
             "DJANGO_TIME_ZONE is not a known time zone: 'Mars/Olympus'",
         ),
         (
+            {"CDS_HOOKS_BASE_URL": "upright.clinic.example"},
+            "CDS_HOOKS_BASE_URL must start with https:// or http://; got 'upright.clinic.example'",
+        ),
+        (
             {"DJANGO_SECRET_KEY": ""},
             "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off.",
         ),
