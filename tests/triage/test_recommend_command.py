@@ -44,12 +44,46 @@ def test_intake_writes_the_care_plan_as_json():
 def test_intake_output_has_the_documented_shape():
     plan = json.loads(run(json.dumps({**INTAKE, "encounter_date": "2026-11-24"}))[0])
 
-    assert list(plan) == ["ruleset", "pathway", "red_flags", "recommendations", "follow_ups"]
+    assert list(plan) == [
+        "ruleset",
+        "pathway",
+        "red_flags",
+        "cleared_red_flags",
+        "recommendations",
+        "follow_ups",
+    ]
     assert plan["pathway"] == "conservative"
     assert plan["follow_ups"][0]["day"] == 14
     relaxant = next(r for r in plan["recommendations"] if r["code"] == "MUSCLE_RELAXANT")
     assert list(relaxant) == ["code", "indicator", "summary", "detail", "sources"]
-    assert "Tuesday 8 December 2026" in relaxant["detail"]
+    assert "last dose on Monday 7 December (day 14 of the course)" in relaxant["detail"]
+
+
+def test_rule_set_2_inputs_are_read():
+    facts = {
+        **INTAKE,
+        "muscle_relaxant_days": 20,
+        "muscle_relaxant_name": "baclofen",
+        "muscle_relaxant_other_condition": True,
+        "night_pain": True,
+        "cleared_red_flags": ["night_pain"],
+        "breastfeeding": True,
+        "takes_antiplatelet": True,
+    }
+    plan = json.loads(run(json.dumps(facts))[0])
+
+    assert plan["pathway"] == "conservative"
+    assert plan["cleared_red_flags"] == ["night_pain"]
+    codes = [r["code"] for r in plan["recommendations"]]
+    assert "MUSCLE_RELAXANT_REVIEW" in codes
+    assert "NSAID_GASTROPROTECTION" in codes
+
+
+def test_an_emergency_intake_writes_the_emergency_plan():
+    plan = json.loads(run(json.dumps({**INTAKE, "cervical_arterial_signs": True}))[0])
+
+    assert plan["pathway"] == "emergency"
+    assert [r["code"] for r in plan["recommendations"]] == ["EMERGENCY_REFERRAL"]
 
 
 def test_red_flag_intake_writes_the_urgent_plan():
@@ -68,8 +102,29 @@ def test_follow_up_writes_the_assessment_as_json():
 
     expected = evaluate_follow_up(IntakeFacts(**INTAKE), VisitFacts(**VISIT)).to_dict()
     assert json.loads(stdout) == expected
-    assert list(expected) == ["ruleset", "status", "recommendations"]
+    assert list(expected) == [
+        "ruleset",
+        "status",
+        "status_text",
+        "escalation_priority",
+        "red_flags",
+        "recommendations",
+    ]
     assert expected["status"] == "not_improving"
+    assert "not yet a drop of at least 2 points" in expected["status_text"]
+
+
+def test_follow_up_reads_the_visits_own_answers_and_age():
+    visit = {**VISIT, "age": 53, "night_pain": True, "takes_maoi": True, "muscle_relaxant_days": 3}
+    result = json.loads(run(json.dumps({"intake": INTAKE, "visit": visit}), "--follow-up")[0])
+
+    assert result["status"] == "escalated"
+    assert result["escalation_priority"] == "urgent"
+    assert result["red_flags"] == ["night_pain"]
+    assert [r["code"] for r in result["recommendations"]] == [
+        "URGENT_EVALUATION",
+        "MUSCLE_RELAXANT_STOP",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -89,8 +144,31 @@ def test_follow_up_writes_the_assessment_as_json():
         (json.dumps({**INTAKE, "age": 15}), "age: must be 16 or over"),
         (json.dumps({**INTAKE, "encounter_date": "tomorrow"}), "encounter_date: must be"),
         ('{"age": 52, "age": 53, "days_since_onset": 1, "pain_score": 2}', "age: given more"),
+        (json.dumps({**INTAKE, "muscle_relaxant_days": 3, "muscle_relaxant_name": "valium"}),
+         "muscle_relaxant_name: must be one of cyclobenzaprine"),
+        (json.dumps({**INTAKE, "muscle_relaxant_name": "baclofen"}),
+         "muscle_relaxant_name: needs muscle_relaxant_days"),
+        (json.dumps({**INTAKE, "muscle_relaxant_days": None, "muscle_relaxant_name": "other"}),
+         "muscle_relaxant_name: needs muscle_relaxant_days"),
+        (json.dumps({**INTAKE, "muscle_relaxant_other_condition": True}),
+         "muscle_relaxant_other_condition: needs muscle_relaxant_days"),
+        (json.dumps({**INTAKE, "cleared_red_flags": ["fever", "sore_throat"]}),
+         "cleared_red_flags: must hold only red-flag keys, got unknown red flag 'sore_throat'"),
+        (json.dumps({**INTAKE, "cleared_red_flags": "fever"}), "cleared_red_flags: must be a list"),
+        (json.dumps({**INTAKE, "pregnancy_weeks": 43}), "pregnancy_weeks: must be from 1 to 42"),
+        (json.dumps({**INTAKE, "pregnancy_weeks": 20.0}),
+         "pregnancy_weeks: must be a whole number"),
+        (json.dumps({**INTAKE, "night_pain": "yes"}), "night_pain: must be true or false"),
+        (json.dumps({**INTAKE, "breastfeeding": None}),
+         "breastfeeding: must be true or false, got null"),
+        (json.dumps({**INTAKE, "takes_antiplatelet": 1}),
+         "takes_antiplatelet: must be true or false"),
+        (json.dumps({**INTAKE, "pain_score": 5.0}),
+         "pain_score: must be a whole number, got a decimal"),
+        (json.dumps({**INTAKE, "muscle_relaxant_days": 3.0}),
+         "muscle_relaxant_days: must be a whole"),
     ],
-)
+)  # fmt: skip
 def test_bad_intake_exits_2_naming_the_field(stdin_text, named):
     assert named in refuse(stdin_text)
 
@@ -115,12 +193,24 @@ def test_every_bad_field_is_named_on_its_own_line():
         ({"intake": INTAKE}, "visit: is required"),
         ({"visit": VISIT}, "intake: is required"),
         ({"intake": INTAKE, "visit": {**VISIT, "global_change": 7}}, "visit.global_change:"),
-        ({"intake": INTAKE, "visit": {**VISIT, "age": 40}}, "visit.age: unknown field"),
+        ({"intake": INTAKE, "visit": {**VISIT, "age": 12}}, "visit.age: must be 16 or over"),
+        ({"intake": INTAKE, "visit": {**VISIT, "age": None}}, "visit.age: must be a whole number"),
+        ({"intake": INTAKE, "visit": {**VISIT, "days_since_onset": 9}},
+         "visit.days_since_onset: unknown field"),
+        ({"intake": INTAKE, "visit": {**VISIT, "day": 3651}}, "visit.day: must be from 0 to 3650"),
+        ({"intake": INTAKE, "visit": {**VISIT, "fever": None}},
+         "visit.fever: must be true or false"),
+        ({"intake": INTAKE, "visit": {**VISIT, "muscle_relaxant_name": "tizanidine"}},
+         "visit.muscle_relaxant_name: needs muscle_relaxant_days"),
+        ({"intake": INTAKE, "visit": {**VISIT, "cleared_red_flags": ["x"]}},
+         "visit.cleared_red_flags: must hold only red-flag keys"),
+        ({"intake": {**INTAKE, "cleared_red_flags": ["fever", 3]}, "visit": VISIT},
+         "intake.cleared_red_flags: must hold only red-flag keys, got a whole number"),
         ({"intake": {**INTAKE, "age": 12}, "visit": VISIT}, "intake.age: must be 16 or over"),
         ({"intake": [], "visit": VISIT}, "intake: must be an object"),
         ([INTAKE, VISIT], "input: must be an object"),
     ],
-)
+)  # fmt: skip
 def test_bad_follow_up_exits_2_naming_the_field(payload, named):
     assert named in refuse(json.dumps(payload), "--follow-up")
 

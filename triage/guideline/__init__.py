@@ -1,13 +1,19 @@
 """The recommendations engine: decision-table.md as pure Python, with no Django imports."""
 
 from triage.guideline.facts import (
+    CLEARED_RED_FLAGS_KEY,
+    ENCOUNTER_DATE_KEY,
     HISTORY_KEYS,
     INTAKE_KEYS,
     PRESENTATION_KEYS,
     RED_FLAG_KEYS,
+    RELAXANT_NAMES,
     REQUIRED_INTAKE_KEYS,
     REQUIRED_VISIT_KEYS,
+    UNANSWERED,
+    VISIT_ANSWER_KEYS,
     VISIT_KEYS,
+    VISIT_OWN_KEYS,
     FactsError,
     IntakeFacts,
     VisitFacts,
@@ -17,6 +23,7 @@ from triage.guideline.plan import (
     CarePlan,
     Category,
     EpisodeStatus,
+    EscalationPriority,
     FollowUpAssessment,
     FollowUpVisit,
     Indicator,
@@ -24,23 +31,36 @@ from triage.guideline.plan import (
     Recommendation,
 )
 from triage.guideline.questions import FACT_SPECS, VISIT_FACT_SPECS, FactSpec
-from triage.guideline.rules import RULESET_VERSION, evaluate_follow_up, evaluate_intake
+from triage.guideline.rules import (
+    RULESET_VERSION,
+    emergency_reasons,
+    evaluate_follow_up,
+    evaluate_intake,
+    red_flags_fired,
+)
 
 __all__ = [
     "ALL_CODES",
+    "CLEARED_RED_FLAGS_KEY",
+    "ENCOUNTER_DATE_KEY",
     "FACT_SPECS",
     "HISTORY_KEYS",
     "INTAKE_KEYS",
     "PRESENTATION_KEYS",
     "RED_FLAG_KEYS",
+    "RELAXANT_NAMES",
     "REQUIRED_INTAKE_KEYS",
     "REQUIRED_VISIT_KEYS",
     "RULESET_VERSION",
+    "UNANSWERED",
+    "VISIT_ANSWER_KEYS",
     "VISIT_FACT_SPECS",
     "VISIT_KEYS",
+    "VISIT_OWN_KEYS",
     "CarePlan",
     "Category",
     "EpisodeStatus",
+    "EscalationPriority",
     "FactSpec",
     "FactsError",
     "FollowUpAssessment",
@@ -50,6 +70,8 @@ __all__ = [
     "Pathway",
     "Recommendation",
     "VisitFacts",
+    "emergency_reasons",
     "evaluate_follow_up",
     "evaluate_intake",
+    "red_flags_fired",
 ]

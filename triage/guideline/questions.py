@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from triage.guideline.facts import INTAKE_KEYS, VISIT_KEYS
+from triage.guideline.facts import CLEARED_RED_FLAGS_KEY, INTAKE_KEYS, VISIT_KEYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +49,13 @@ FACT_SPECS = _specs(
     ),
     (
         "neuropathic_features",
-        "Nerve-type symptoms",
-        "Does pain spread down the arm, or is there burning, electric, numb or tingling feeling "
-        "in the arm or hand?",
-        "Ask: 'Does the pain travel down your arm, or do you have pins and needles, numbness or "
-        "a burning feeling in your arm or hand?'",
+        "Nerve-type symptoms (stable)",
+        "Does pain spread down one arm, or is there burning, electric, numb or tingling "
+        "feeling in one arm or hand, without weakness?",
+        "Ask: 'Does the pain travel down your arm, or do you have pins and needles, "
+        "numbness or a burning feeling in your arm or hand?' If numbness or weakness is new"
+        " and getting worse, answer the red-flag question on worsening weakness instead: "
+        "that is an emergency.",
     ),
     (
         "declines_neck_manipulation",
@@ -65,15 +67,56 @@ FACT_SPECS = _specs(
     (
         "muscle_relaxant_days",
         "Days on a muscle relaxant",
-        "Is the patient already taking a muscle relaxant for this pain? If so, for how many days?",
-        "For example cyclobenzaprine, methocarbamol or tizanidine. Leave blank if not taking one.",
+        "Is the patient taking a muscle relaxant now? If so, how many whole days since the "
+        "first dose?",
+        "For example cyclobenzaprine, methocarbamol, tizanidine or baclofen. First dose "
+        "today is 0 days; the start may be before this pain began. Leave blank if not "
+        "taking one.",
+    ),
+    (
+        "muscle_relaxant_name",
+        "Which muscle relaxant",
+        "Which muscle relaxant is the patient taking?",
+        "For example cyclobenzaprine, methocarbamol, tizanidine or baclofen: look at the "
+        "box or the medicine list. Leave blank if not known.",
+    ),
+    (
+        "muscle_relaxant_other_condition",
+        "Relaxant for another condition",
+        "Was the muscle relaxant prescribed long term for another condition, not for this pain?",
+        "Ask: 'Do you take it every day for another condition, for example muscle stiffness"
+        " after a stroke or with multiple sclerosis?'",
     ),
     (
         "progressive_neuro_deficit",
         "Worsening weakness or numbness",
-        "Is there weakness, numbness or change in feeling in the arms or legs that is getting "
-        "worse?",
-        "Ask: 'Have your arms or legs become weaker or more numb, and is it getting worse?'",
+        "Is there weakness or numbness that is new and getting worse, or that affects both "
+        "arms or the legs?",
+        "Ask: 'Have your arms or legs become weaker or more numb, and is it getting worse, "
+        "or is it in both arms or your legs?' Stable tingling in one arm is a nerve-type "
+        "symptom, not this.",
+    ),
+    (
+        "bowel_bladder_dysfunction",
+        "New bladder or bowel problems",
+        "Are there new problems controlling the bladder or bowels?",
+        "Ask: 'Since this pain began, have you had trouble passing urine, leaks, or trouble "
+        "controlling your bowels?'",
+    ),
+    (
+        "cervical_arterial_signs",
+        "Dizziness, vision or speech changes",
+        "Is there dizziness, double vision, slurred speech, trouble swallowing, sudden falls, or a "
+        "sudden severe headache?",
+        "These can point to a problem with a blood vessel in the neck. Ask: 'Have you had dizzy "
+        "spells, double vision, slurred speech, trouble swallowing, sudden falls, or a sudden, "
+        "very bad headache?'",
+    ),
+    (
+        "myelopathy_signs",
+        "Clumsy hands or unsteady walking",
+        "Have the hands become clumsy, or has walking become unsteady?",
+        "Ask: 'Have you had trouble doing up buttons or writing, or felt unsteady on your feet?'",
     ),
     (
         "fever",
@@ -115,6 +158,12 @@ FACT_SPECS = _specs(
         "Ask: 'Have you lost weight lately without meaning to?'",
     ),
     (
+        "night_pain",
+        "Night pain that does not ease",
+        "Is there pain that does not ease with rest and disturbs sleep every night?",
+        "Ask: 'Does the pain keep you awake or wake you every night, even when you lie still?'",
+    ),
+    (
         "significant_trauma",
         "Significant injury",
         "Did the pain start after a significant injury, such as a fall, a road accident or a hard "
@@ -135,28 +184,6 @@ FACT_SPECS = _specs(
         "Does the patient take steroid tablets or injections, such as prednisolone, long term?",
         "Ask: 'Do you take steroid tablets every day, or have you for months?' Inhalers and creams "
         "do not count. This counts as a warning sign only for people over 65.",
-    ),
-    (
-        "bowel_bladder_dysfunction",
-        "New bladder or bowel problems",
-        "Are there new problems controlling the bladder or bowels?",
-        "Ask: 'Since this pain began, have you had trouble passing urine, leaks, or trouble "
-        "controlling your bowels?'",
-    ),
-    (
-        "myelopathy_signs",
-        "Clumsy hands or unsteady walking",
-        "Have the hands become clumsy, or has walking become unsteady?",
-        "Ask: 'Have you had trouble doing up buttons or writing, or felt unsteady on your feet?'",
-    ),
-    (
-        "cervical_arterial_signs",
-        "Dizziness, vision or speech changes",
-        "Is there dizziness, double vision, slurred speech, trouble swallowing, sudden falls, or a "
-        "sudden severe headache?",
-        "These can point to a problem with a blood vessel in the neck. Ask: 'Have you had dizzy "
-        "spells, double vision, slurred speech, trouble swallowing, sudden falls, or a sudden, "
-        "very bad headache?'",
     ),
     (
         "gi_bleed_or_ulcer",
@@ -223,16 +250,65 @@ FACT_SPECS = _specs(
         "Anti-inflammatory painkillers (NSAIDs) include ibuprofen, naproxen and diclofenac.",
     ),
     (
+        "inflammatory_arthritis",
+        "Inflammatory arthritis",
+        "Does the patient have rheumatoid arthritis, ankylosing spondylitis or another "
+        "inflammatory arthritis?",
+        "Ask: 'Have you been told you have rheumatoid arthritis or another kind of "
+        "inflammatory arthritis?' Wear-and-tear arthritis does not count.",
+    ),
+    (
+        "previous_neck_surgery",
+        "Neck surgery or fixation",
+        "Has the patient had surgery on the neck or upper spine, or plates or screws put in there?",
+        "Ask: 'Have you ever had an operation on your neck or upper back?'",
+    ),
+    (
+        "bleeding_disorder",
+        "Bleeding disorder",
+        "Does the patient have a bleeding disorder, such as haemophilia or von Willebrand disease?",
+        "Ask: 'Have you been told your blood does not clot properly, or that you bleed more"
+        " easily than other people?'",
+    ),
+    (
+        "uncontrolled_hypertension",
+        "Uncontrolled high blood pressure",
+        "Does the patient have high blood pressure that is not under control?",
+        "Ask: 'Has a doctor or nurse told you recently that your blood pressure is too "
+        "high, even with treatment?'",
+    ),
+    (
         "pregnancy_weeks",
         "Weeks pregnant",
         "Is the patient pregnant? If so, how many weeks?",
         "Enter the number of weeks (1 to 42). Leave blank if not pregnant.",
     ),
     (
+        "breastfeeding",
+        "Breastfeeding",
+        "Is the patient breastfeeding now?",
+        "Ask: 'Are you breastfeeding at the moment?'",
+    ),
+    (
+        "heavy_alcohol_use",
+        "Heavy drinking",
+        "Does the patient drink more than 14 units of alcohol a week, or binge drink?",
+        "Ask without judgement: 'How much alcohol do you drink in a usual week?' 14 units "
+        "is about six pints of beer or six medium glasses of wine.",
+    ),
+    (
         "takes_anticoagulant",
         "Takes a blood thinner",
         "Does the patient take a blood thinner such as warfarin, apixaban, rivaroxaban or heparin?",
         "Ask to see the medicine list: blood thinners are taken to prevent or treat clots.",
+    ),
+    (
+        "takes_antiplatelet",
+        "Takes aspirin or an antiplatelet",
+        "Does the patient take aspirin for the heart or stroke, clopidogrel, prasugrel or "
+        "ticagrelor?",
+        "Ask to see the medicine list: these medicines are taken to stop clots forming in "
+        "the arteries.",
     ),
     (
         "takes_maoi",
@@ -246,6 +322,21 @@ FACT_SPECS = _specs(
         "Takes a serotonin-acting medicine",
         "Does the patient take an SSRI, SNRI, tricyclic antidepressant, tramadol or similar?",
         "For example sertraline, fluoxetine, citalopram, venlafaxine, amitriptyline or tramadol.",
+    ),
+    (
+        "takes_sedating_medicine",
+        "Takes a sedating medicine",
+        "Does the patient take an opioid, a benzodiazepine, gabapentin, pregabalin or "
+        "sleeping tablets?",
+        "For example codeine, tramadol, morphine, diazepam, gabapentin, pregabalin or "
+        "zopiclone. Ask to see the medicine list.",
+    ),
+    (
+        "takes_cyp1a2_inhibitor",
+        "Takes fluvoxamine or ciprofloxacin",
+        "Does the patient take fluvoxamine or ciprofloxacin?",
+        "Fluvoxamine is an antidepressant; ciprofloxacin is an antibiotic. Ask to see the "
+        "medicine list.",
     ),
 )
 
@@ -263,6 +354,12 @@ _VISIT_ONLY_SPECS = _specs(
         "Count every day since the first dose. Leave blank if not taking one now.",
     ),
     (
+        "age",
+        "Age today",
+        "How old is the patient today, in years?",
+        "Age on the day of this visit: red flags that depend on age use it.",
+    ),
+    (
         "global_change",
         "Overall change (-5 to +5)",
         "Compared with the start of treatment, how would the patient describe their neck now?",
@@ -276,9 +373,13 @@ _VISIT_ONLY_SPECS = _specs(
     ),
 )
 
-# The visit asks the pain score and the red flags exactly as the intake does.
+# A visit asks its own questions, and any intake question again exactly as the intake does.
 VISIT_FACT_SPECS = MappingProxyType(
-    {key: _VISIT_ONLY_SPECS.get(key) or FACT_SPECS[key] for key in VISIT_KEYS}
+    {
+        key: _VISIT_ONLY_SPECS.get(key) or FACT_SPECS[key]
+        for key in VISIT_KEYS
+        if key != CLEARED_RED_FLAGS_KEY
+    }
 )
 
 if tuple(FACT_SPECS) != INTAKE_KEYS:  # pragma: no cover - guards edits to the tables above

@@ -6,6 +6,7 @@ from triage.guideline import ALL_CODES, Category, Indicator, evaluate_follow_up,
 # Indicators as decision-table.md gives them; REASSESS and PERSISTENT_COURSE are not given one
 # there and are warnings because they ask for a clinician's attention.
 TABLE_INDICATORS = {
+    "EMERGENCY_REFERRAL": "critical",
     "URGENT_EVALUATION": "critical",
     "INFECTION_WORKUP": "critical",
     "NO_ROUTINE_IMAGING": "info",
@@ -16,11 +17,16 @@ TABLE_INDICATORS = {
     "AVOID_BED_REST": "warning",
     "AVOID_SYSTEMIC_CORTICOSTEROIDS": "warning",
     "EXPECTED_COURSE": "info",
+    "SUPERFICIAL_HEAT": "info",
+    "MANIPULATION_WITHHELD": "warning",
     "NSAID_WITHHELD": "warning",
     "NSAID": "info",
     "NSAID_CAUTION": "warning",
+    "NSAID_GASTROPROTECTION": "info",
     "MUSCLE_RELAXANT_WITHHELD": "warning",
     "MUSCLE_RELAXANT": "info",
+    "MUSCLE_RELAXANT_CONTINUE": "info",
+    "MUSCLE_RELAXANT_REVIEW": "warning",
     "MUSCLE_RELAXANT_CAUTION": "warning",
     "MUSCLE_RELAXANT_STOP": "warning",
     "DULOXETINE_WITHHELD": "warning",
@@ -31,16 +37,25 @@ TABLE_INDICATORS = {
     "PERSISTENT_COURSE": "warning",
 }
 CATEGORIES = {
-    "urgent": {"URGENT_EVALUATION", "INFECTION_WORKUP"},
+    "urgent": {"EMERGENCY_REFERRAL", "URGENT_EVALUATION", "INFECTION_WORKUP"},
     "do_now": {
         "EXERCISE_THERAPY",
         "SPINAL_MANIPULATION",
         "THORACIC_MANIPULATION",
         "POSTURE_ERGONOMICS",
+        "SUPERFICIAL_HEAT",
         "EXPECTED_COURSE",
     },
-    "consider": {"NSAID", "MUSCLE_RELAXANT", "DULOXETINE_SECOND_LINE"},
+    "consider": {
+        "NSAID",
+        "NSAID_GASTROPROTECTION",
+        "MUSCLE_RELAXANT",
+        "MUSCLE_RELAXANT_CONTINUE",
+        "DULOXETINE_SECOND_LINE",
+    },
     "caution": {
+        "MANIPULATION_WITHHELD",
+        "MUSCLE_RELAXANT_REVIEW",
         "NSAID_WITHHELD",
         "NSAID_CAUTION",
         "MUSCLE_RELAXANT_WITHHELD",

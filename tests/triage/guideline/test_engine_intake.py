@@ -5,7 +5,12 @@ import json
 
 import pytest
 
-from tests.triage.guideline.cases import BASE_INTAKE, INTAKE_CASES
+from tests.triage.guideline.cases import (
+    BASE_INTAKE,
+    EMERGENCY_COMBINATIONS,
+    INTAKE_CASES,
+    URGENT_FLAGS,
+)
 from triage.guideline import (
     RED_FLAG_KEYS,
     RULESET_VERSION,
@@ -31,13 +36,65 @@ def test_intake_decision_table(case):
     assert sorted(plan.codes) == sorted(case.codes)
 
 
+def _label(facts: dict) -> str:
+    return "+".join(sorted(k for k, v in facts.items() if v is True))
+
+
+def _crossed():
+    for emergency in EMERGENCY_COMBINATIONS:
+        for flag in URGENT_FLAGS:
+            # A pair that disagrees on a shared fact (trauma on day 7 and day 8) is no case.
+            if any(emergency.get(key, value) != value for key, value in flag.items()):
+                continue
+            yield pytest.param(emergency, flag, id=f"{_label(emergency)} with {_label(flag)}")
+
+
+@pytest.mark.parametrize(("emergency", "flag"), list(_crossed()))
+def test_an_emergency_stays_an_emergency_whatever_urgent_flag_joins_it(emergency, flag):
+    plan = plan_for(**{**emergency, **flag})
+
+    assert plan.pathway is Pathway.EMERGENCY
+    assert plan.escalation_priority == "emergency"
+    assert plan.codes[0] == "EMERGENCY_REFERRAL"
+    assert set(plan.codes) <= {"EMERGENCY_REFERRAL", "INFECTION_WORKUP"}
+    fired = {key for key in {**emergency, **flag} if key in RED_FLAG_KEYS}
+    assert set(plan.red_flags) == fired
+    assert plan.follow_ups == ()
+
+
+@pytest.mark.parametrize("flag", URGENT_FLAGS, ids=_label)
+def test_each_urgent_flag_alone_is_urgent(flag):
+    plan = plan_for(**flag)
+
+    assert plan.pathway is Pathway.URGENT
+    assert plan.escalation_priority == "urgent"
+    assert plan.codes[0] == "URGENT_EVALUATION"
+
+
+def test_conservative_plan_opens_no_escalation():
+    assert plan_for().escalation_priority is None
+
+
 def test_every_red_flag_is_listed_in_table_order():
     every_flag = dict.fromkeys(RED_FLAG_KEYS, True)
 
     plan = plan_for(age=66, **every_flag)
 
     assert plan.red_flags == RED_FLAG_KEYS
-    assert plan.pathway is Pathway.URGENT
+    assert plan.pathway is Pathway.EMERGENCY
+
+
+def test_cleared_red_flags_are_reported_and_not_listed_as_fired():
+    plan = plan_for(
+        malignancy_history=True,
+        night_pain=True,
+        fever=True,
+        cleared_red_flags=["night_pain", "malignancy_history"],
+    )
+
+    assert plan.red_flags == ("fever",)
+    assert plan.cleared_red_flags == ("malignancy_history", "night_pain")
+    assert plan.to_dict()["cleared_red_flags"] == ["malignancy_history", "night_pain"]
 
 
 def test_age_dependent_red_flags_are_not_listed_at_65():
@@ -50,7 +107,8 @@ def test_conservative_plan_lists_no_red_flags():
     assert plan_for().red_flags == ()
 
 
-def test_urgent_pathway_has_no_routine_visits():
+def test_urgent_and_emergency_pathways_have_no_routine_visits():
+    assert plan_for(significant_trauma=True, days_since_onset=30).follow_ups == ()
     assert plan_for(significant_trauma=True).follow_ups == ()
 
 
@@ -65,7 +123,7 @@ def test_conservative_visits_are_due_on_days_14_42_and_56():
 
 
 def test_plan_carries_the_ruleset_version():
-    assert plan_for().ruleset == RULESET_VERSION == "2026.11-1"
+    assert plan_for().ruleset == RULESET_VERSION == "2026.11-2"
 
 
 def test_recommendations_come_critical_first_then_warning_then_info():
@@ -89,7 +147,9 @@ def test_recommendations_come_critical_first_then_warning_then_info():
         "EXERCISE_THERAPY",
         "SPINAL_MANIPULATION",
         "POSTURE_ERGONOMICS",
+        "SUPERFICIAL_HEAT",
         "NSAID",
+        "NSAID_GASTROPROTECTION",
         "MUSCLE_RELAXANT",
         "DULOXETINE_SECOND_LINE",
         "NO_ROUTINE_IMAGING",
@@ -99,6 +159,10 @@ def test_recommendations_come_critical_first_then_warning_then_info():
 
 def test_urgent_evaluation_comes_before_infection_workup():
     assert plan_for(fever=True).codes == ("URGENT_EVALUATION", "INFECTION_WORKUP")
+    assert plan_for(fever=True, neuropathic_features=True).codes == (
+        "EMERGENCY_REFERRAL",
+        "INFECTION_WORKUP",
+    )
 
 
 def test_intake_to_dict_has_exactly_the_command_line_shape():
@@ -108,6 +172,7 @@ def test_intake_to_dict_has_exactly_the_command_line_shape():
         "ruleset": RULESET_VERSION,
         "pathway": "urgent",
         "red_flags": ["fever"],
+        "cleared_red_flags": [],
         "recommendations": [rec.to_dict() for rec in plan.recommendations],
         "follow_ups": [],
     }
