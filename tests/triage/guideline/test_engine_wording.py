@@ -141,6 +141,23 @@ def test_ssri_with_cyclobenzaprine_offered_names_both_in_the_duloxetine_caution(
     )
 
 
+def test_antiplatelet_with_the_nsaid_offered_names_both_bleeding_reasons():
+    detail = card("DULOXETINE_CAUTION", **NERVE, takes_antiplatelet=True).detail
+
+    assert (
+        "Bleeding, because the patient takes aspirin or another antiplatelet medicine and an "
+        "NSAID is also suggested in this plan" in detail
+    )
+
+
+def test_a_visit_names_the_intake_nsaid_beside_the_visits_own_bleeding_reason():
+    detail = visit_card(
+        "DULOXETINE_CAUTION", NERVE, day=42, pain_score=5, takes_antiplatelet=True
+    ).detail
+
+    assert "antiplatelet medicine and an NSAID was suggested at the intake" in detail
+
+
 def test_pregnancy_from_20_weeks_with_a_gi_bleed_names_both_withhold_reasons():
     detail = card("NSAID_WITHHELD", pregnancy_weeks=22, gi_bleed_or_ulcer=True).detail
 
