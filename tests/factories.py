@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from patients.models import Patient, Sex
-from triage.guideline import INTAKE_KEYS, RED_FLAG_KEYS, IntakeFacts, Pathway, evaluate_intake
-from triage.models import Encounter, EncounterStatus, Recommendation
+from triage.guideline import INTAKE_KEYS, IntakeFacts, Pathway, evaluate_intake
+from triage.models import ASKED_RED_FLAG_KEYS, Encounter, EncounterStatus, Recommendation
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -171,7 +171,8 @@ def make_conservative_episode(*, schedule: bool = True, **encounter_fields) -> E
     """
     encounter = EncounterFactory(**encounter_fields)
     intake_day = timezone.localdate(encounter.occurred_at)
-    answers = {key: getattr(encounter, "age_years" if key == "age" else key) for key in INTAKE_KEYS}
+    columns = {"age": "age_years"} | {f.name: f.name for f in Encounter._meta.local_fields}
+    answers = {key: getattr(encounter, columns[key]) for key in INTAKE_KEYS if key in columns}
     facts = IntakeFacts.from_mapping({**answers, "encounter_date": intake_day.isoformat()})
     plan = evaluate_intake(facts)
     if plan.pathway != Pathway.CONSERVATIVE:
@@ -206,6 +207,6 @@ def visit_findings(visit_date: datetime.date, **overrides) -> dict[str, object]:
         "note": "",
         **{f"activity_{slot}_name": "" for slot in (1, 2, 3)},
         **{f"activity_{slot}_score": None for slot in (1, 2, 3)},
-        **dict.fromkeys(RED_FLAG_KEYS, False),
+        **dict.fromkeys(ASKED_RED_FLAG_KEYS, False),
     }
     return findings | overrides

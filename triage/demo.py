@@ -10,10 +10,9 @@ from django.utils import timezone
 from accounts import roles
 from patients.models import Patient, Sex
 from triage.followup import services as followup_services
-from triage.guideline import HISTORY_KEYS, RED_FLAG_KEYS
 from triage.intake import services as intake_services
 from triage.intake.answers import step_router, submit_draft
-from triage.models import FollowUpStatus
+from triage.models import ASKED_HISTORY_KEYS, ASKED_RED_FLAG_KEYS, FollowUpStatus
 
 # Documented in the README; for a local demo only.
 DEMO_USERS = (
@@ -86,8 +85,8 @@ def _demo_answers(day: datetime.date, **changes: str) -> dict[str, dict[str, str
             "declines_neck_manipulation": "no",
             "takes_muscle_relaxant": "no",
         },
-        "red_flags": dict.fromkeys(RED_FLAG_KEYS, "no"),
-        "history": dict.fromkeys((k for k in HISTORY_KEYS if k != "pregnancy_weeks"), "no")
+        "red_flags": dict.fromkeys(ASKED_RED_FLAG_KEYS, "no"),
+        "history": dict.fromkeys((k for k in ASKED_HISTORY_KEYS if k != "pregnancy_weeks"), "no")
         | {"pregnant": "no"},
     }
     for key, value in changes.items():

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from patients.models import Patient
-from triage.guideline import EpisodeStatus, Pathway
+from triage.guideline import HISTORY_KEYS, RED_FLAG_KEYS, EpisodeStatus, Pathway
 
 
 def yes_no_field(help_text: str, verbose_name: str | None = None) -> models.BooleanField:
@@ -22,6 +22,8 @@ def engine_choices(values) -> list[tuple[str, str]]:
 
 
 PATHWAY_CHOICES = engine_choices(Pathway)
+# The pathways that open an escalation instead of a conservative plan.
+ESCALATED_PATHWAYS: tuple[str, ...] = (str(Pathway.EMERGENCY), str(Pathway.URGENT))
 EPISODE_STATUS_CHOICES = engine_choices(EpisodeStatus)
 
 
@@ -237,6 +239,18 @@ class Encounter(RedFlagAnswers, TimestampedModel, VoidableModel):
         return f"Encounter {self.pk} ({self.occurred_at:%Y-%m-%d})"
 
 
+def _stored(keys: tuple[str, ...], model: type[models.Model]) -> tuple[str, ...]:
+    columns = {field.name for field in model._meta.local_fields}
+    return tuple(key for key in keys if key in columns)
+
+
+# The engine's questions this record keeps in columns, in the engine's order: the intake and visit
+# forms ask exactly these. A question of the engine without a column yet (rule set 2 adds some)
+# is not asked and counts as no; adding the column makes the forms ask it.
+ASKED_RED_FLAG_KEYS: tuple[str, ...] = _stored(RED_FLAG_KEYS, Encounter)
+ASKED_HISTORY_KEYS: tuple[str, ...] = _stored(HISTORY_KEYS, Encounter)
+
+
 class EncounterAwaitingReview(Encounter):
     """The clinicians' review queue in the admin: the same rows as Encounter, filtered there."""
 
@@ -398,6 +412,8 @@ class VisitRecord(RedFlagAnswers):
     ruleset = models.CharField("rule-set version", max_length=32)
     input_facts = models.JSONField()
     red_flags = models.JSONField(default=list, blank=True)
+    # The engine's sentence explaining the status, as shown (empty for visits stored before it).
+    status_text = models.TextField(blank=True)
 
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits_recorded"

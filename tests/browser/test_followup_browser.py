@@ -10,8 +10,8 @@ from accounts import roles
 from tests.browser.conftest import sign_in
 from tests.conftest import make_user
 from tests.factories import PatientFactory, make_conservative_episode
-from triage.guideline import RED_FLAG_KEYS, VISIT_FACT_SPECS
-from triage.models import FollowUpStatus, VisitRecord
+from triage.guideline import VISIT_FACT_SPECS
+from triage.models import ASKED_RED_FLAG_KEYS, FollowUpStatus, VisitRecord
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +27,7 @@ def _episode_due_today(nurse, **fields):
 
 
 def _answer_red_flags(page, *, yes=()):
-    for key in RED_FLAG_KEYS:
+    for key in ASKED_RED_FLAG_KEYS:
         group = page.get_by_role("group", name=VISIT_FACT_SPECS[key].question)
         group.get_by_label("Yes" if key in yes else "No", exact=True).check()
 

@@ -9,8 +9,8 @@ from accounts import roles
 from tests.browser.conftest import sign_in
 from tests.conftest import make_user
 from tests.factories import PatientFactory
-from triage.guideline import FACT_SPECS, RED_FLAG_KEYS
-from triage.models import Encounter
+from triage.guideline import FACT_SPECS
+from triage.models import ASKED_RED_FLAG_KEYS, Encounter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,9 +33,9 @@ def _fill_pain_step(page) -> None:
 def _red_flags_with_the_keyboard(page, *, yes: set[str]) -> None:
     """Answer every red-flag question with Tab, Space (yes) and an arrow key (no), then Enter."""
     page.get_by_role("heading", name="Red-flag screen").wait_for()
-    first_group = page.get_by_role("group", name=FACT_SPECS[RED_FLAG_KEYS[0]].question)
+    first_group = page.get_by_role("group", name=FACT_SPECS[ASKED_RED_FLAG_KEYS[0]].question)
     first_group.get_by_label("Yes", exact=True).focus()
-    for position, key in enumerate(RED_FLAG_KEYS):
+    for position, key in enumerate(ASKED_RED_FLAG_KEYS):
         if position:
             page.keyboard.press("Tab")  # the next question's first option
         focused = page.evaluate("document.activeElement.name")

@@ -5,7 +5,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from triage.guideline import HISTORY_KEYS, RED_FLAG_KEYS
+from triage.models import ASKED_HISTORY_KEYS, ASKED_RED_FLAG_KEYS
 
 
 def years_ago(years: int) -> datetime.date:
@@ -33,11 +33,11 @@ def pain_answers(**overrides) -> dict[str, str]:
 
 
 def red_flag_answers(**overrides) -> dict[str, str]:
-    return dict.fromkeys(RED_FLAG_KEYS, "no") | overrides
+    return dict.fromkeys(ASKED_RED_FLAG_KEYS, "no") | overrides
 
 
 def history_answers(**overrides) -> dict[str, str]:
-    answers = {key: "no" for key in HISTORY_KEYS if key != "pregnancy_weeks"}
+    answers = {key: "no" for key in ASKED_HISTORY_KEYS if key != "pregnancy_weeks"}
     return answers | {"pregnant": "no", "pregnancy_weeks": ""} | overrides
 
 

@@ -1,8 +1,10 @@
 """Follow-up pages through HTTP: record, miss, add, conflict, escalations, and bad input."""
 
 import datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +17,14 @@ from tests.factories import (
     UserFactory,
     make_conservative_episode,
 )
-from triage.guideline import RED_FLAG_KEYS
-from triage.models import EpisodeStatus, Escalation, FollowUp, FollowUpStatus, VisitRecord
+from triage.models import (
+    ASKED_RED_FLAG_KEYS,
+    EpisodeStatus,
+    Escalation,
+    FollowUp,
+    FollowUpStatus,
+    VisitRecord,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +43,7 @@ def _post_data(follow_up: FollowUp | None = None, **overrides) -> dict[str, obje
         "global_change": "1",
         "muscle_relaxant_days": "",
         "note": "",
-        **dict.fromkeys(RED_FLAG_KEYS, "no"),
+        **dict.fromkeys(ASKED_RED_FLAG_KEYS, "no"),
     }
     if follow_up is not None:
         data["version"] = str(follow_up.version)
@@ -47,7 +55,7 @@ def test_form_asks_every_red_flag_with_nothing_preselected(nurse_client):
     response = nurse_client.get(reverse("triage:followup_record", args=[follow_up.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    for key in RED_FLAG_KEYS:
+    for key in ASKED_RED_FLAG_KEYS:
         assert f'name="{key}" value="yes"' in html
         assert f'name="{key}" value="no"' in html
     assert "checked" not in html
@@ -80,6 +88,17 @@ def test_resolved_visit_page_shows_the_cancelled_visits(nurse_client):
     html = page.content.decode()
     assert "Episode status: Resolved" in html
     assert html.count("Cancelled (resolved)") == 2
+    visit = VisitRecord.objects.get()
+    assert visit.status_text.startswith("Pain is ")
+    assert "the episode has resolved" in visit.status_text
+    assert visit.status_text in html
+
+
+def test_the_visit_page_states_no_threshold_of_its_own():
+    template = (Path(settings.BASE_DIR) / "templates/triage/followup/detail.html").read_text()
+
+    for threshold in ("at or below", "30%", "2 points", "two months", "Two months"):
+        assert threshold not in template
 
 
 def test_red_flag_visit_opens_an_escalation_shown_at_once(nurse_client):
@@ -91,7 +110,7 @@ def test_red_flag_visit_opens_an_escalation_shown_at_once(nurse_client):
     )
     html = response.content.decode()
     assert "Episode status: Escalated" in html
-    assert "Red flags: Fever" in html
+    assert "Red flags at this visit (fever): an urgent escalation is open" in html
     assert "Fever or a recent blood infection" in html
     assert Escalation.objects.get().visit.follow_up == follow_up
     follow_up.encounter.refresh_from_db()

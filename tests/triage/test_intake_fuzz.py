@@ -13,8 +13,7 @@ from tests.triage.intake_answers import (
     red_flag_answers,
     step_url,
 )
-from triage.guideline import HISTORY_KEYS, RED_FLAG_KEYS
-from triage.models import Encounter, IntakeDraft
+from triage.models import ASKED_HISTORY_KEYS, ASKED_RED_FLAG_KEYS, Encounter, IntakeDraft
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +73,7 @@ def test_random_pain_answers_never_fail(nurse_client, patient, data):
 
 
 @FUZZ
-@given(data=st.one_of(answers_for(RED_FLAG_KEYS), mixed(red_flag_answers())))
+@given(data=st.one_of(answers_for(ASKED_RED_FLAG_KEYS), mixed(red_flag_answers())))
 def test_random_red_flag_answers_never_fail(nurse_client, token, data):
     _no_server_error(nurse_client.post(step_url(token, "red_flags"), data))
     _no_server_error(nurse_client.get(step_url(token, "review")))
@@ -101,7 +100,7 @@ def test_random_patient_step_posts_never_fail(nurse_client, action, data, query)
 
 
 @FUZZ
-@given(step=st.text(max_size=20), data=answers_for({"reviewed", *HISTORY_KEYS[:3]}))
+@given(step=st.text(max_size=20), data=answers_for({"reviewed", *ASKED_HISTORY_KEYS[:3]}))
 def test_random_step_names_and_submits_never_fail(nurse_client, token, step, data):
     # Step names travel in the URL path; anything that is not a slug simply does not match.
     slug = "".join(ch for ch in step if ch.isascii() and (ch.isalnum() or ch in "-_")) or "x"

@@ -12,16 +12,19 @@ from django.utils import timezone
 from patients.models import Sex
 from tests.factories import PatientFactory, UserFactory
 from tests.triage.intake_answers import fill_intake, step_url, submit, years_ago
-from triage.guideline import (
-    HISTORY_KEYS,
-    RED_FLAG_KEYS,
-    FollowUpVisit,
-    IntakeFacts,
-    evaluate_intake,
-)
+from triage.guideline import FollowUpVisit, IntakeFacts, evaluate_intake
 from triage.intake import services as intake_services
 from triage.intake.answers import submit_draft
-from triage.models import CarePlan, Encounter, Escalation, FollowUp, IntakeDraft, Recommendation
+from triage.models import (
+    ASKED_HISTORY_KEYS,
+    ASKED_RED_FLAG_KEYS,
+    CarePlan,
+    Encounter,
+    Escalation,
+    FollowUp,
+    IntakeDraft,
+    Recommendation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +86,7 @@ def test_stored_plan_is_the_engines_plan_for_the_stored_facts(nurse_client):
     care_plan = CarePlan.objects.get()
     facts = care_plan.input_facts
     expected_keys = {*("age", "days_since_onset", "pain_score", "muscle_relaxant_days")}
-    assert expected_keys | set(RED_FLAG_KEYS) | set(HISTORY_KEYS) <= set(facts)
+    assert expected_keys | set(ASKED_RED_FLAG_KEYS) | set(ASKED_HISTORY_KEYS) <= set(facts)
     assert facts["encounter_date"] == timezone.localdate().isoformat()
     plan = evaluate_intake(IntakeFacts.from_mapping(facts))
     assert care_plan.ruleset == plan.ruleset

@@ -5,9 +5,9 @@ import datetime
 from django import forms
 
 from triage.followup.services import ACTIVITY_SLOTS, FINDING_FIELDS
-from triage.guideline import RED_FLAG_KEYS, VISIT_FACT_SPECS
+from triage.guideline import VISIT_FACT_SPECS
 from triage.intake.forms import YesNoField
-from triage.models import EscalationOutcome, GlobalChange
+from triage.models import ASKED_RED_FLAG_KEYS, EscalationOutcome, GlobalChange
 
 ACTIVITY_SCORE_RANGE = "Activity scores go from 0 (unable) to 10 (as well as before the pain)."
 PAIN_RANGE = "The pain score must be a whole number from 0 to 10."
@@ -105,7 +105,7 @@ class VisitForm(forms.Form):
         "pain_score": "Pain score",
         "muscle_relaxant_days": "Days on a muscle relaxant",
         "global_change": "Overall change",
-        **{key: VISIT_FACT_SPECS[key].label for key in RED_FLAG_KEYS},
+        **{key: VISIT_FACT_SPECS[key].label for key in ASKED_RED_FLAG_KEYS},
     }
 
     def __init__(
@@ -121,13 +121,13 @@ class VisitForm(forms.Form):
         self.intake_date = intake_date
         self.today = today
         self.days_since_onset = days_since_onset
-        for key in RED_FLAG_KEYS:
+        for key in ASKED_RED_FLAG_KEYS:
             spec = VISIT_FACT_SPECS[key]
             self.fields[key] = YesNoField(label=spec.question, help_text=spec.hint)
 
     @property
     def red_flag_fields(self):
-        return [self[key] for key in RED_FLAG_KEYS]
+        return [self[key] for key in ASKED_RED_FLAG_KEYS]
 
     @property
     def activity_rows(self):

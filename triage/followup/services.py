@@ -8,15 +8,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from triage.guideline import (
-    RED_FLAG_KEYS,
-    FollowUpAssessment,
-    IntakeFacts,
-    Pathway,
-    VisitFacts,
-    evaluate_follow_up,
-)
+from triage.guideline import FollowUpAssessment, IntakeFacts, VisitFacts, evaluate_follow_up
 from triage.models import (
+    ASKED_RED_FLAG_KEYS,
+    ESCALATED_PATHWAYS,
     Encounter,
     EpisodeStatus,
     Escalation,
@@ -37,7 +32,7 @@ FINDING_FIELDS = (
     "global_change",
     *(f"activity_{slot}_{part}" for slot in ACTIVITY_SLOTS for part in ("name", "score")),
     "note",
-    *RED_FLAG_KEYS,
+    *ASKED_RED_FLAG_KEYS,
 )
 
 
@@ -87,7 +82,7 @@ def _visit_facts(findings: Mapping[str, object], day: int) -> VisitFacts:
             "muscle_relaxant_days": findings.get("muscle_relaxant_days"),
             "global_change": findings["global_change"],
             "activity_scores": scores,
-            **{key: bool(findings[key]) for key in RED_FLAG_KEYS},
+            **{key: bool(findings[key]) for key in ASKED_RED_FLAG_KEYS},
         }
     )
 
@@ -111,6 +106,7 @@ def _store_assessment(
         ruleset=assessment.ruleset,
         input_facts=facts.to_dict(),
         red_flags=list(assessment.red_flags),
+        status_text=assessment.status_text,
         recorded_by=user,
         **fields,
     )
@@ -274,8 +270,9 @@ def close_escalation(
         return EscalationClosed(escalation=locked, episode_still_escalated=True)
     encounter.episode_status = settled_episode_status(encounter)
     encounter.save(update_fields=["episode_status", "updated_at"])
-    # An urgent intake has no conservative plan or visits: say how to start them.
-    needs_plan = encounter.pathway == Pathway.URGENT
+    # An escalated intake (emergency or urgent) has no conservative plan or visits: say how to
+    # start them.
+    needs_plan = encounter.pathway in ESCALATED_PATHWAYS
     return EscalationClosed(
         escalation=locked,
         episode_still_escalated=False,

@@ -10,9 +10,9 @@ from django import forms
 
 from patients.forms import PatientForm
 from patients.models import Patient, Sex
-from triage.guideline import FACT_SPECS, HISTORY_KEYS, RED_FLAG_KEYS
+from triage.guideline import FACT_SPECS
 from triage.guideline.facts import MAX_AGE, MAX_DAYS, MIN_AGE
-from triage.models import PainLocation
+from triage.models import ASKED_HISTORY_KEYS, ASKED_RED_FLAG_KEYS, PainLocation
 
 YES, NO = "yes", "no"
 YES_NO_CHOICES = ((YES, "Yes"), (NO, "No"))
@@ -263,20 +263,20 @@ class RedFlagForm(IntakeStepForm):
     """Step 3: every red flag as its own required yes/no question."""
 
     def add_fields(self) -> None:
-        for key in RED_FLAG_KEYS:
+        for key in ASKED_RED_FLAG_KEYS:
             self.fields[key] = _question(key)
-        self.short_labels = {key: FACT_SPECS[key].label for key in RED_FLAG_KEYS}
+        self.short_labels = {key: FACT_SPECS[key].label for key in ASKED_RED_FLAG_KEYS}
 
     def flags_answered_yes(self) -> list[str]:
         """Short labels of the red flags answered yes; needs a valid form."""
-        return [self.short_labels[key] for key in RED_FLAG_KEYS if self.cleaned_data.get(key)]
+        return [self.short_labels[key] for key in ASKED_RED_FLAG_KEYS if self.cleaned_data.get(key)]
 
 
 class HistoryForm(IntakeStepForm):
     """Step 4: history and medicines; pregnancy is asked only where it can apply."""
 
     def add_fields(self) -> None:
-        for key in HISTORY_KEYS:
+        for key in ASKED_HISTORY_KEYS:
             if key != "pregnancy_weeks":
                 self.fields[key] = _question(key)
         self.asks_pregnancy = self.patient is None or self.patient.sex != Sex.MALE
@@ -297,7 +297,7 @@ class HistoryForm(IntakeStepForm):
                 "max_value": "Weeks of pregnancy must be from 1 to 42.",
             },
         )
-        self.short_labels = {key: FACT_SPECS[key].label for key in HISTORY_KEYS} | {
+        self.short_labels = {key: FACT_SPECS[key].label for key in ASKED_HISTORY_KEYS} | {
             "pregnant": "Pregnant",
         }
 

@@ -17,7 +17,14 @@ from django.db.models import Case, CharField, Prefetch, Value, When
 from patients.models import Patient
 from triage.guideline import Category
 from triage.intake.steps import STEPS
-from triage.models import Encounter, Escalation, FollowUp, IntakeDraft, Recommendation
+from triage.models import (
+    ESCALATED_PATHWAYS,
+    Encounter,
+    Escalation,
+    FollowUp,
+    IntakeDraft,
+    Recommendation,
+)
 
 # The home page lists this many drafts; the drafts page lists them all.
 DRAFTS_ON_HOME = 10
@@ -162,7 +169,9 @@ class StoredPlan:
 
     @property
     def is_urgent(self) -> bool:
-        return self.care_plan.pathway == "urgent"
+        """Whether the plan escalated (the emergency and urgent pathways) instead of advising
+        conservative care."""
+        return self.care_plan.pathway in ESCALATED_PATHWAYS
 
     def codes(self) -> set[str]:
         return {item.code for item in self.critical} | {

@@ -13,17 +13,12 @@ from simple_history.utils import bulk_create_with_history
 
 from patients.models import Patient
 from patients.services import register_patient
-from triage.guideline import (
-    HISTORY_KEYS,
-    RED_FLAG_KEYS,
-    FactsError,
-    IntakeFacts,
-    Pathway,
-    evaluate_intake,
-)
 from triage.guideline import CarePlan as PlanResult
+from triage.guideline import FactsError, IntakeFacts, Pathway, evaluate_intake
 from triage.intake.selectors import answers_digest, submitted_encounter
 from triage.models import (
+    ASKED_HISTORY_KEYS,
+    ASKED_RED_FLAG_KEYS,
     CarePlan,
     Encounter,
     EncounterStatus,
@@ -44,8 +39,8 @@ _FACT_STEP = {
     "neuropathic_features": "pain",
     "declines_neck_manipulation": "pain",
     "muscle_relaxant_days": "pain",
-    **dict.fromkeys(RED_FLAG_KEYS, "red_flags"),
-    **dict.fromkeys(HISTORY_KEYS, "history"),
+    **dict.fromkeys(ASKED_RED_FLAG_KEYS, "red_flags"),
+    **dict.fromkeys(ASKED_HISTORY_KEYS, "history"),
 }
 
 
@@ -132,8 +127,8 @@ def _facts_mapping(steps: dict, *, patient: Patient, today: datetime.date) -> di
         "neuropathic_features": pain["neuropathic_features"],
         "declines_neck_manipulation": pain["declines_neck_manipulation"],
         "muscle_relaxant_days": (today - started).days if started else None,
-        **{key: red_flags[key] for key in RED_FLAG_KEYS},
-        **{key: history[key] for key in HISTORY_KEYS},
+        **{key: red_flags[key] for key in ASKED_RED_FLAG_KEYS},
+        **{key: history[key] for key in ASKED_HISTORY_KEYS},
         "encounter_date": today.isoformat(),
     }
 
@@ -182,15 +177,16 @@ def _store_plan(
     ]
     if visits:
         bulk_create_with_history(visits, FollowUp, default_user=user, default_date=now)
-    if plan.pathway == Pathway.URGENT:
+    if plan.escalation_priority is not None:
         Escalation.objects.create(
             encounter=encounter, red_flags=list(plan.red_flags), opened_at=now
         )
 
 
 def needs_review(plan: PlanResult) -> bool:
-    """Urgent plans and plans that withhold or caution about a drug go to a clinician."""
-    return plan.pathway == Pathway.URGENT or any(
+    """Escalated plans (emergency or urgent) and plans that withhold or caution about a drug
+    go to a clinician."""
+    return plan.pathway != Pathway.CONSERVATIVE or any(
         code.endswith(REVIEW_SUFFIXES) for code in plan.codes
     )
 
@@ -237,7 +233,7 @@ def record_intake(
     )
     encounter.pathway = str(plan.pathway)
     encounter.needs_review = needs_review(plan)
-    if plan.pathway == Pathway.URGENT:
+    if plan.escalation_priority is not None:
         encounter.episode_status = EpisodeStatus.ESCALATED
     try:
         with transaction.atomic():

@@ -18,13 +18,15 @@ from django.utils.html import format_html
 from accounts.audit import AuditedAdmin, ReadOnlyAdminMixin, ReadOnlyInline
 from patients import services
 from patients.models import Patient
-from triage.guideline import FACT_SPECS, HISTORY_KEYS, RED_FLAG_KEYS
+from triage.guideline import FACT_SPECS
 from triage.models import (
+    ASKED_HISTORY_KEYS,
+    ASKED_RED_FLAG_KEYS,
+    ESCALATED_PATHWAYS,
     Encounter,
     EncounterAwaitingReview,
     Escalation,
     FollowUp,
-    Pathway,
     episode_status_label,
 )
 from triage.review import services as review
@@ -42,8 +44,8 @@ _PRESENTING_PAIN_FIELDS = [
     "muscle_relaxant_start",
     "muscle_relaxant_days",
 ]
-RED_FLAG_FIELDS = list(RED_FLAG_KEYS)
-HISTORY_FIELDS = list(HISTORY_KEYS)
+RED_FLAG_FIELDS = list(ASKED_RED_FLAG_KEYS)
+HISTORY_FIELDS = list(ASKED_HISTORY_KEYS)
 # Every fact the engine was given: shown, never edited (the stored plan was computed from them).
 INTAKE_FACT_FIELDS = [*_PRESENTING_PAIN_FIELDS, *RED_FLAG_FIELDS, *HISTORY_FIELDS]
 
@@ -65,7 +67,7 @@ def review_state(encounter: Encounter) -> str:
         return f"Signed off {timezone.localtime(encounter.reviewed_at):%d %b %Y}"
     if not encounter.needs_review:
         return "Not needed"
-    if encounter.pathway == Pathway.URGENT:
+    if encounter.pathway in ESCALATED_PATHWAYS:
         return badge("review-urgent", "Urgent – awaiting sign-off")
     return badge("review-awaiting", "Awaiting sign-off")
 
@@ -233,7 +235,7 @@ class EncounterAwaitingReviewAdmin(EncounterAdmin):
 
     def get_queryset(self, request):
         urgent_first = Case(
-            When(pathway=Pathway.URGENT, then=Value(0)),
+            When(pathway__in=ESCALATED_PATHWAYS, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
