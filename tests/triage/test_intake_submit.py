@@ -298,3 +298,27 @@ def test_losing_the_race_on_the_token_returns_the_winners_encounter():
     assert encounter == winner[0]
     assert Encounter.objects.count() == 1
     assert not CarePlan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("red_flags", "pathway"),
+    [
+        ({"cervical_arterial_signs": "yes"}, "emergency"),
+        ({"progressive_neuro_deficit": "yes", "fever": "yes"}, "emergency"),
+        ({"malignancy_history": "yes"}, "urgent"),
+    ],
+)
+def test_an_emergency_or_urgent_intake_opens_an_escalation(nurse_client, red_flags, pathway):
+    submit(nurse_client, fill_intake(nurse_client, PatientFactory(), red_flags=red_flags))
+
+    encounter = Encounter.objects.get()
+    assert encounter.pathway == pathway
+    assert encounter.episode_status == "escalated"
+    assert encounter.needs_review is True
+    assert encounter.follow_ups.count() == 0
+    escalation = Escalation.objects.get()
+    assert escalation.red_flags == encounter.care_plan.red_flags
+    assert set(red_flags) <= set(escalation.red_flags)
+    page = nurse_client.get(reverse("triage:care_plan", args=[encounter.pk])).content.decode()
+    assert 'role="alert"' in page
+    assert ">Do now</h2>" not in page

@@ -87,6 +87,22 @@ _NSAID_WITHHOLD_KEYS = (
     "nsaid_allergy_or_asthma",
     "takes_anticoagulant",
 )
+# NSAID caution reasons after age, heart, liver and pregnancy, in the table's order.
+_NSAID_CAUTION_KEYS = (
+    "takes_serotonergic_drug",
+    "chronic_steroid_use",
+    "takes_antiplatelet",
+    "heavy_alcohol_use",
+)
+# Stomach-bleeding risk factors after age (NICE CKS), in the table's order.
+_STOMACH_RISK_KEYS = (
+    "takes_serotonergic_drug",
+    "chronic_steroid_use",
+    "takes_antiplatelet",
+    "heavy_alcohol_use",
+    "cardiovascular_disease",
+    "liver_disease",
+)
 _DULOXETINE_WITHHOLD_KEYS = (
     "takes_maoi",
     "liver_disease",
@@ -219,35 +235,15 @@ def _nsaid(facts: Facts, older: bool, plan: list[Recommendation]) -> bool:
     plan.append(nsaid.NSAID)
     # Only a pregnancy under 20 weeks reaches here: 20 or more withholds the NSAID.
     weeks = facts.pregnancy_weeks
-    caution = tuple(
-        key
-        for key, applies in (
-            ("older_adult", older),
-            ("cardiovascular_disease", facts.cardiovascular_disease),
-            ("liver_disease", facts.liver_disease),
-            ("pregnancy_weeks", weeks is not None),
-            ("takes_serotonergic_drug", facts.takes_serotonergic_drug),
-            ("chronic_steroid_use", facts.chronic_steroid_use),
-            ("takes_antiplatelet", facts.takes_antiplatelet),
-            ("heavy_alcohol_use", facts.heavy_alcohol_use),
-        )
-        if applies
+    caution = (
+        (("older_adult",) if older else ())
+        + _present(facts, ("cardiovascular_disease", "liver_disease"))
+        + (("pregnancy_weeks",) if weeks is not None else ())
+        + _present(facts, _NSAID_CAUTION_KEYS)
     )
     if caution:
         plan.append(nsaid.nsaid_caution(caution, weeks))
-    stomach = tuple(
-        key
-        for key, applies in (
-            ("older_adult", older),
-            ("takes_serotonergic_drug", facts.takes_serotonergic_drug),
-            ("chronic_steroid_use", facts.chronic_steroid_use),
-            ("takes_antiplatelet", facts.takes_antiplatelet),
-            ("heavy_alcohol_use", facts.heavy_alcohol_use),
-            ("cardiovascular_disease", facts.cardiovascular_disease),
-            ("liver_disease", facts.liver_disease),
-        )
-        if applies
-    )
+    stomach = (("older_adult",) if older else ()) + _present(facts, _STOMACH_RISK_KEYS)
     if stomach:
         plan.append(nsaid.nsaid_gastroprotection(stomach))
     return True
@@ -342,16 +338,15 @@ def _duloxetine(
     bleeding = _present(facts, _DULOXETINE_BLEEDING_KEYS)
     if nsaid_reason:
         bleeding += (nsaid_reason,)
-    others = tuple(
-        key
-        for key, applies in (
-            ("young_adult", facts.age <= DULOXETINE_YOUNG_ADULT_AGE),
-            ("older_adult", older),
-            ("pregnancy_weeks", facts.pregnancy_weeks is not None),
-            ("breastfeeding", facts.breastfeeding),
-        )
-        if applies
-    )
+    others: tuple[str, ...] = ()
+    if facts.age <= DULOXETINE_YOUNG_ADULT_AGE:
+        others += ("young_adult",)
+    if older:
+        others += ("older_adult",)
+    if facts.pregnancy_weeks is not None:
+        others += ("pregnancy_weeks",)
+    if facts.breastfeeding:
+        others += ("breastfeeding",)
     if serotonin or bleeding or others:
         named = facts.muscle_relaxant_name
         taken = any(key in dlx.RELAXANT_TAKEN_KEYS for key in serotonin)
