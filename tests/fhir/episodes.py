@@ -15,7 +15,7 @@ from tests.factories import (
 )
 from triage.followup.services import close_escalation, record_missed, record_visit
 from triage.guideline import INTAKE_KEYS, IntakeFacts, evaluate_intake
-from triage.models import Escalation, Recommendation
+from triage.models import Encounter, Escalation, Recommendation
 from triage.review.services import sign_off_encounter, void_encounter
 
 DAY = datetime.timedelta(days=1)
@@ -28,7 +28,8 @@ def _intake_day(encounter) -> datetime.date:
 def make_red_flag_episode(**encounter_fields):
     """An intake with red flags: the engine's plan stored, its escalation opened."""
     encounter = EncounterFactory(needs_review=True, **encounter_fields)
-    answers = {key: getattr(encounter, "age_years" if key == "age" else key) for key in INTAKE_KEYS}
+    columns = {"age": "age_years"} | {f.name: f.name for f in Encounter._meta.local_fields}
+    answers = {key: getattr(encounter, columns[key]) for key in INTAKE_KEYS if key in columns}
     facts = IntakeFacts.from_mapping(
         {**answers, "encounter_date": _intake_day(encounter).isoformat()}
     )
