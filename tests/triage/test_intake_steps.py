@@ -142,7 +142,7 @@ def test_urgent_intake_through_every_step(nurse_client):
     page = nurse_client.get(response["Location"]).content.decode()
     assert 'role="alert"' in page
     assert "INFECTION" not in page  # codes are not shown; the words are
-    assert "tests for an infection of the spine" in page
+    assert "blood tests today, before any antibiotic" in page
 
 
 def test_editing_from_the_review_step_returns_to_the_review(nurse_client):
