@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "accounts.session_limits.session_limits",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "accounts.middleware.no_store_when_signed_in",
@@ -140,6 +141,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.session_limits.session_clock",
             ],
         },
     },
@@ -190,9 +192,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-# Idle sessions end; intake drafts are saved on the server, so nothing is lost.
-SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions end after 30 minutes without activity and after 12 hours however busy
+# (accounts/session_limits.py); a warning shows two minutes before. Intake drafts are saved on
+# the server, and a step sent after the session ended is kept for its user.
+UPRIGHT_SESSION_IDLE_SECONDS = env_int("DJANGO_SESSION_SECONDS", 30 * 60)
+UPRIGHT_SESSION_ABSOLUTE_SECONDS = env_int("DJANGO_SESSION_MAX_SECONDS", 12 * 60 * 60)
+UPRIGHT_SESSION_WARNING_SECONDS = env_int("DJANGO_SESSION_WARNING_SECONDS", 2 * 60)
+# The cookie outlives the idle limit so a late request still says whose session ended.
+SESSION_COOKIE_AGE = UPRIGHT_SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)

@@ -251,6 +251,9 @@ ROWS: list[Row] = [
     # Sign-in (foundation)
     Row("login", EVERY_ROLE, open=True),
     Row("logout", EVERY_ROLE, method="post"),
+    # The session clock behind the sign-out warning (issue 11)
+    Row("session_status", EVERY_ROLE, open=True),
+    Row("session_stay", EVERY_ROLE, method="post"),
     # Patients (foundation)
     Row("patients:list", EVERY_ROLE),
     Row("patients:create", EVERY_ROLE),

@@ -5,8 +5,9 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# Pages that must stay open: the sign-in pages themselves, and the FHIR API's metadata.
-OPEN_PATTERNS = {"login", "admin:login", "fhir:metadata"}
+# Pages that must stay open: the sign-in pages themselves, the FHIR API's metadata, and the
+# session clock (it answers "signed out").
+OPEN_PATTERNS = {"login", "admin:login", "fhir:metadata", "session_status"}
 # The FHIR API answers 401 with an OperationOutcome where pages redirect to sign-in.
 API_NAMESPACE = "fhir:"
 # Outside the staff sign-in with their own authentication: an EHR's signed JWT (cdshooks/auth.py).
