@@ -80,7 +80,7 @@ def _production_environment() -> dict:
 
 
 def test_production_settings_pass_the_deployment_checks_without_warnings():
-    result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
         env=_production_environment(),
