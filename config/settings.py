@@ -287,12 +287,28 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Patient identifiers never go to the logs: only method, path and status are logged by Django.
+# Patient identifiers never go to the logs: paths without query strings, database errors
+# without their details (config/log_filters.py), and no SQL with its parameters.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "drop_query_strings": {"()": "config.log_filters.DropQueryStrings"},
+        "withhold_database_error_detail": {"()": "config.log_filters.WithholdDatabaseErrorDetail"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["drop_query_strings", "withhold_database_error_detail"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own loggers go to our filtered handler, never to its unfiltered defaults.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # CDS Hooks (cdshooks/): the public address the EHR calls, from which each service's JWT

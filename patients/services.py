@@ -1,9 +1,31 @@
 """Writes to the patient record."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from patients.models import ChartAccess, Patient
+
+
+class RecordNumberTakenError(Exception):
+    """Another user registered the same record number between the form's check and our save."""
+
+    def __init__(self, patient: Patient):
+        super().__init__("record number just registered")
+        self.patient = patient
+
+
+def _save_new_record_number(patient: Patient) -> None:
+    # The form checked that the number was free; a colleague may have taken it since. The
+    # database's unique constraint decides, and its error (which quotes the number) is
+    # replaced by one that carries the other patient, never logged.
+    try:
+        with transaction.atomic():
+            patient.save()
+    except IntegrityError:
+        taken = Patient.objects.exclude(pk=patient.pk).filter(mrn=patient.mrn).first()
+        if taken is None:
+            raise
+        raise RecordNumberTakenError(taken) from None
 
 
 @transaction.atomic
@@ -11,8 +33,8 @@ def register_patient(*, form_data: dict) -> Patient:
     """Create a patient from a validated form's cleaned data."""
     fields = {k: v for k, v in form_data.items() if k != "confirm_not_duplicate"}
     patient = Patient(**fields)
-    patient.full_clean()
-    patient.save()
+    patient.full_clean(validate_unique=False)
+    _save_new_record_number(patient)
     return patient
 
 
@@ -22,8 +44,8 @@ def update_patient(*, patient: Patient, form_data: dict) -> Patient:
     for name, value in form_data.items():
         if name != "confirm_not_duplicate":
             setattr(patient, name, value)
-    patient.full_clean()
-    patient.save()
+    patient.full_clean(validate_unique=False)
+    _save_new_record_number(patient)
     return patient
 
 

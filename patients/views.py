@@ -24,24 +24,39 @@ def patient_list(request):
     return render(request, "patients/patient_list.html", {"form": form, "page": page, "term": term})
 
 
+def record_number_taken(form, error: services.RecordNumberTakenError) -> dict:
+    """Answer a registration race on the form: the number was just taken, here is its chart."""
+    form.add_error("mrn", "This record number was just registered by a colleague.")
+    return {"just_registered": error.patient}
+
+
 @permission_required("patients.add_patient", raise_exception=True)
 def patient_create(request):
     form = PatientForm(request.POST or None)
+    context = {"form": form, "creating": True}
     if request.method == "POST" and form.is_valid():
-        patient = services.register_patient(form_data=form.cleaned_data)
-        messages.success(request, f"Registered patient {patient.mrn}.")
-        return redirect("triage:patient_chart", pk=patient.pk)
-    return render(request, "patients/patient_form.html", {"form": form, "creating": True})
+        try:
+            patient = services.register_patient(form_data=form.cleaned_data)
+        except services.RecordNumberTakenError as error:
+            context |= record_number_taken(form, error)
+        else:
+            messages.success(request, f"Registered patient {patient.mrn}.")
+            return redirect("triage:patient_chart", pk=patient.pk)
+    return render(request, "patients/patient_form.html", context)
 
 
 @permission_required("patients.change_patient", raise_exception=True)
 def patient_edit(request, pk):
     patient = get_object_or_404(Patient, pk=pk)
     form = PatientForm(request.POST or None, instance=patient)
+    context = {"form": form, "creating": False, "patient": patient}
     if request.method == "POST" and form.is_valid():
-        services.update_patient(patient=patient, form_data=form.cleaned_data)
-        messages.success(request, f"Saved changes to patient {patient.mrn}.")
-        return redirect("triage:patient_chart", pk=patient.pk)
-    return render(
-        request, "patients/patient_form.html", {"form": form, "creating": False, "patient": patient}
-    )
+        try:
+            services.update_patient(patient=patient, form_data=form.cleaned_data)
+        except services.RecordNumberTakenError as error:
+            patient.refresh_from_db()
+            context |= record_number_taken(form, error)
+        else:
+            messages.success(request, f"Saved changes to patient {patient.mrn}.")
+            return redirect("triage:patient_chart", pk=patient.pk)
+    return render(request, "patients/patient_form.html", context)

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from patients.forms import PatientSearchForm
 from patients.selectors import patients_matching
+from patients.services import RecordNumberTakenError
+from patients.views import record_number_taken
 from triage.intake import answers as checked
 from triage.intake import selectors
 from triage.intake import services as intake_services
@@ -105,17 +107,21 @@ def _patient_step(request, *, draft, refused=None):
         request.POST if action == "register" else None, prefix="new", today=today
     )
     posted = {"choose": chosen, "register": new_patient}.get(action)
+    context = _patient_context(request, draft, registering=action == "register")
     if posted is not None and posted.is_valid():
         patient = chosen.cleaned_data["patient"] if posted is chosen else None
-        draft = intake_services.set_patient(
-            owner=request.user,
-            draft=draft,
-            next_step=checked.step_router(today=today),
-            patient=patient,
-            new_patient=new_patient.cleaned_data if posted is new_patient else None,
-        )
-        return redirect(_step_url(draft, draft.current_step))
-    context = _patient_context(request, draft, registering=action == "register")
+        try:
+            draft = intake_services.set_patient(
+                owner=request.user,
+                draft=draft,
+                next_step=checked.step_router(today=today),
+                patient=patient,
+                new_patient=new_patient.cleaned_data if posted is new_patient else None,
+            )
+        except RecordNumberTakenError as error:
+            context |= record_number_taken(new_patient, error)
+        else:
+            return redirect(_step_url(draft, draft.current_step))
     context |= {"chosen": chosen, "new_patient": new_patient}
     return render(request, "triage/intake/patient.html", context)
 
