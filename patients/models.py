@@ -115,11 +115,13 @@ class Patient(models.Model):
 
 
 class ChartAccess(models.Model):
-    """Who opened which patient chart, and when (an append-only audit log)."""
+    """Who saw which patient's data, on which page, and when (an append-only audit log)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="chart_accesses")
     accessed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Which page showed it ("chart", "care plan", "search results", "admin encounter", ...).
+    page = models.CharField(max_length=48, default="chart")
 
     class Meta:
         ordering = ["-accessed_at"]

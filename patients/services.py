@@ -1,9 +1,8 @@
 """Writes to the patient record."""
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from patients.models import ChartAccess, Patient
+from patients.models import Patient
 
 
 class RecordNumberTakenError(Exception):
@@ -47,8 +46,3 @@ def update_patient(*, patient: Patient, form_data: dict) -> Patient:
     patient.full_clean(validate_unique=False)
     _save_new_record_number(patient)
     return patient
-
-
-def record_chart_access(*, user: AbstractBaseUser, patient: Patient) -> ChartAccess:
-    """Log that a user opened a patient's chart."""
-    return ChartAccess.objects.create(user=user, patient=patient)

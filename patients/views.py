@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from patients import services
+from patients.chart_access import record_patients_shown, records_chart_access
 from patients.forms import PatientForm, PatientSearchForm
 from patients.models import Patient
 from patients.selectors import patients_matching
@@ -21,6 +22,9 @@ def patient_list(request):
         patients_matching(term) if form.is_valid() or not form.is_bound else Patient.objects.none()
     )
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_patients_shown(
+        user=request.user, patients=page.object_list, page="search results" if term else "list"
+    )
     return render(request, "patients/patient_list.html", {"form": form, "page": page, "term": term})
 
 
@@ -46,6 +50,7 @@ def patient_create(request):
 
 
 @permission_required("patients.change_patient", raise_exception=True)
+@records_chart_access("edit patient")
 def patient_edit(request, pk):
     patient = get_object_or_404(Patient, pk=pk)
     form = PatientForm(request.POST or None, instance=patient)

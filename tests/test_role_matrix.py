@@ -5,6 +5,10 @@ is not to a sign-in page); every other signed-in role must be DENIED (403, or th
 redirect to its own sign-in page), and an anonymous visitor must be SENT TO SIGN-IN, unless
 the row is `open` (the sign-in pages themselves).
 
+The chart-access column: a row that shows a patient's data names the page its chart-access
+record carries, and every page that shows the patient's record number or name must write one
+(patients/chart_access.py): a page that shows a patient without logging it fails here.
+
 Adding a page? Add its row here: `test_every_url_name_has_a_row` fails until you do.
 """
 
@@ -23,7 +27,7 @@ from django.utils import timezone
 
 from accounts import roles
 from cdshooks.models import EhrClient, IssuedCard
-from patients.models import Patient
+from patients.models import ChartAccess, Patient
 from tests.conftest import make_user
 from tests.factories import (
     CarePlanFactory,
@@ -207,6 +211,7 @@ class Row:
     missing: bool = False
     # Outside the staff sign-in: an EHR's signed token, never a staff session, opens it.
     token: bool = False
+    chart_access: str = ""
 
 
 def pk_of(attribute: str) -> Args:
@@ -223,19 +228,30 @@ def admin_rows(
     versions: bool = True,
     void: frozenset | None = None,
     sign_off: frozenset | None = None,
+    chart_access: str = "",
 ) -> list[Row]:
-    """The admin's URLs for one model; `record` names the World attribute it opens."""
+    """The admin's URLs for one model; `record` names the World attribute it opens.
+    `chart_access` names the page its change and history pages log (a patient's data)."""
     prefix = "admin:{}_{}_".format(*model.split("."))
     one = pk_of(record)
+    history = f"{chart_access} history" if chart_access else ""
     rows = [
         Row(prefix + "changelist", view),
         Row(prefix + "add", add),
-        Row(prefix + "change", view, one),
-        Row(prefix + "history", view, one),
+        Row(prefix + "change", view, one, chart_access=chart_access),
+        Row(prefix + "history", view, one, chart_access=history),
         Row(prefix + "delete", delete, one),
     ]
     if versions:
-        rows.append(Row(prefix + "simple_history", view, lambda world: world.versions_of(record)))
+        past = f"{chart_access} past version" if chart_access else ""
+        rows.append(
+            Row(
+                prefix + "simple_history",
+                view,
+                lambda world: world.versions_of(record),
+                chart_access=past,
+            )
+        )
     if void is not None:
         rows.append(Row(prefix + "void", void, one))
     if sign_off is not None:
@@ -257,24 +273,29 @@ ROWS: list[Row] = [
     # Patients (foundation)
     Row("patients:list", EVERY_ROLE),
     Row("patients:create", EVERY_ROLE),
-    Row("triage:patient_chart", EVERY_ROLE, pk_of("patient")),
-    Row("patients:edit", EVERY_ROLE, pk_of("patient")),
+    Row("triage:patient_chart", EVERY_ROLE, pk_of("patient"), chart_access="chart"),
+    Row("patients:edit", EVERY_ROLE, pk_of("patient"), chart_access="edit patient"),
     # Worklist and intake (issue 4)
     Row("triage:home", EVERY_ROLE),
     Row("triage:intake_new", EVERY_ROLE),
     Row("triage:intake_drafts", EVERY_ROLE),
-    Row("triage:intake_step", EVERY_ROLE, lambda world: (world.draft.token, "pain")),
-    Row("triage:intake_review", EVERY_ROLE, _draft),
-    Row("triage:intake_submit", EVERY_ROLE, _draft, method="post"),
+    Row(
+        "triage:intake_step",
+        EVERY_ROLE,
+        lambda world: (world.draft.token, "pain"),
+        chart_access="intake",
+    ),
+    Row("triage:intake_review", EVERY_ROLE, _draft, chart_access="intake review"),
+    Row("triage:intake_submit", EVERY_ROLE, _draft, method="post", chart_access="intake review"),
     Row("triage:intake_discard", EVERY_ROLE, _draft, method="post"),
-    Row("triage:care_plan", EVERY_ROLE, pk_of("encounter")),
-    Row("triage:handout", EVERY_ROLE, pk_of("encounter")),
+    Row("triage:care_plan", EVERY_ROLE, pk_of("encounter"), chart_access="care plan"),
+    Row("triage:handout", EVERY_ROLE, pk_of("encounter"), chart_access="handout"),
     # Follow-up (issue 5)
-    Row("triage:followup_detail", EVERY_ROLE, pk_of("follow_up")),
-    Row("triage:followup_record", EVERY_ROLE, pk_of("follow_up")),
-    Row("triage:followup_missed", EVERY_ROLE, pk_of("follow_up")),
-    Row("triage:visit_add", EVERY_ROLE, pk_of("encounter")),
-    Row("triage:escalation_close", STAFF, pk_of("escalation")),
+    Row("triage:followup_detail", EVERY_ROLE, pk_of("follow_up"), chart_access="follow-up"),
+    Row("triage:followup_record", EVERY_ROLE, pk_of("follow_up"), chart_access="record visit"),
+    Row("triage:followup_missed", EVERY_ROLE, pk_of("follow_up"), chart_access="missed visit"),
+    Row("triage:visit_add", EVERY_ROLE, pk_of("encounter"), chart_access="add visit"),
+    Row("triage:escalation_close", STAFF, pk_of("escalation"), chart_access="escalation"),
     Row("triage:outcomes", STAFF),
     # The admin site (issue 6): clinicians and administrators only.
     Row("admin:login", EVERY_ROLE, open=True),
@@ -291,8 +312,15 @@ ROWS: list[Row] = [
         STAFF,
         lambda world: (ContentType.objects.get_for_model(Patient).pk, world.patient.pk),
     ),
-    *admin_rows("patients.patient", "patient", view=STAFF),
-    *admin_rows("triage.encounter", "urgent", view=STAFF, void=STAFF, sign_off=STAFF),
+    *admin_rows("patients.patient", "patient", view=STAFF, chart_access="admin patient"),
+    *admin_rows(
+        "triage.encounter",
+        "urgent",
+        view=STAFF,
+        void=STAFF,
+        sign_off=STAFF,
+        chart_access="admin encounter",
+    ),
     # The review queue redirects its history pages to the encounter's own history.
     *admin_rows(
         "triage.encounterawaitingreview",
@@ -301,18 +329,32 @@ ROWS: list[Row] = [
         void=STAFF,
         sign_off=STAFF,
         versions=False,
+        chart_access="admin encounter",
     ),
     Row(
         "admin:triage_encounterawaitingreview_simple_history",
         STAFF,
         lambda world: world.versions_of("urgent"),
+        chart_access="admin encounter past version",
     ),
     *admin_rows("patients.chartaccess", "chart_access", view=ADMINISTRATORS, versions=False),
-    *admin_rows("triage.followup", "follow_up", view=STAFF, void=STAFF),
-    *admin_rows("triage.escalation", "escalation", view=STAFF),
-    *admin_rows("triage.careplan", "care_plan", view=STAFF, versions=False),
-    *admin_rows("triage.visitrecord", "visit", view=STAFF, versions=False),
-    *admin_rows("triage.recommendation", "recommendation", view=STAFF, versions=False),
+    *admin_rows(
+        "triage.followup", "follow_up", view=STAFF, void=STAFF, chart_access="admin follow-up"
+    ),
+    *admin_rows("triage.escalation", "escalation", view=STAFF, chart_access="admin escalation"),
+    *admin_rows(
+        "triage.careplan", "care_plan", view=STAFF, versions=False, chart_access="admin care plan"
+    ),
+    *admin_rows(
+        "triage.visitrecord", "visit", view=STAFF, versions=False, chart_access="admin visit"
+    ),
+    *admin_rows(
+        "triage.recommendation",
+        "recommendation",
+        view=STAFF,
+        versions=False,
+        chart_access="admin recommendation",
+    ),
     # Staff accounts: administrators manage users and see the groups; nobody deletes.
     *admin_rows("auth.user", "other_user", view=ADMINISTRATORS, add=ADMINISTRATORS, versions=False),
     Row("admin:auth_user_password_change", ADMINISTRATORS, pk_of("other_user")),
@@ -441,4 +483,39 @@ def test_role_matrix(row, users):
         got = _outcome(response, actor=actor, user=user)
         if got != _expected(row, actor):
             wrong.append(f"{actor}: expected {_expected(row, actor)}, got {got}")
+        elif user is not None:
+            wrong += [
+                f"{actor}: {problem}" for problem in _chart_access_problems(row, world, response)
+            ]
     assert not wrong, f"{row.method.upper()} {row.name}: " + "; ".join(wrong)
+
+
+# The chart-access log's own page names the record number it logged: reading the audit log
+# is not opening a chart.
+SHOWS_ONLY_THE_LOG = {"admin:patients_chartaccess_change"}
+
+
+def _shows_patient(row: Row, world: World, response) -> bool:
+    if "patient" not in world.__dict__ or response.status_code != 200:
+        return False
+    if row.name in SHOWS_ONLY_THE_LOG:
+        return False
+    page = response.content.decode(errors="replace")
+    return world.patient.mrn in page or world.patient.display_name in page
+
+
+def _chart_access_problems(row: Row, world: World, response) -> list[str]:
+    """The chart-access column: the page logs what it shows, under the row's page name."""
+    logged = set(
+        ChartAccess.objects.filter(user=world.actor).values_list("patient_id", "page").distinct()
+    )
+    ChartAccess.objects.filter(user=world.actor).delete()
+    problems = []
+    if response.status_code == 200 and row.chart_access:
+        if (world.patient.pk, row.chart_access) not in logged:
+            problems.append(f"no chart access {row.chart_access!r} logged; logged {logged}")
+    elif _shows_patient(row, world, response) and not logged:
+        problems.append("shows the patient's record number or name but logs no chart access")
+    if logged and not row.chart_access:
+        problems.append(f"logs chart access {logged} but the row names no page")
+    return problems

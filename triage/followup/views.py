@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from patients import services as patient_services
+from patients.chart_access import records_chart_access
 from patients.models import Patient
 from triage.followup import services as services
 from triage.followup.forms import (
@@ -21,6 +21,8 @@ from triage.followup.selectors import timeline
 from triage.followup.selectors.worklist import GROUP_TITLES, build_worklist, red_flag_labels
 from triage.intake import selectors as intake_selectors
 from triage.models import Encounter, EncounterStatus, Escalation, FollowUp, FollowUpStatus
+
+_FOLLOW_UP = {"model": "triage.FollowUp", "patient_field": "encounter__patient_id"}
 
 CONFLICT = 409
 
@@ -49,6 +51,7 @@ def _conflict(request, follow_up: FollowUp, entered=None):
 
 
 @permission_required("triage.add_visitrecord", raise_exception=True)
+@records_chart_access("record visit", **_FOLLOW_UP)
 def record_visit(request, pk):
     follow_up = _follow_up(pk)
     form = VisitForm(
@@ -80,6 +83,9 @@ def record_visit(request, pk):
 
 
 @permission_required(["triage.add_followup", "triage.add_visitrecord"], raise_exception=True)
+@records_chart_access(
+    "add visit", model="triage.Encounter", kwarg="encounter_pk", patient_field="patient_id"
+)
 def add_visit(request, encounter_pk):
     encounter = get_object_or_404(
         Encounter.objects.not_voided()
@@ -107,6 +113,7 @@ def add_visit(request, encounter_pk):
 
 
 @permission_required("triage.view_followup", raise_exception=True)
+@records_chart_access("follow-up", **_FOLLOW_UP)
 def followup_detail(request, pk):
     follow_up = _follow_up(pk)
     return render(
@@ -117,6 +124,7 @@ def followup_detail(request, pk):
 
 
 @permission_required("triage.change_followup", raise_exception=True)
+@records_chart_access("missed visit", **_FOLLOW_UP)
 def record_missed(request, pk):
     follow_up = _follow_up(pk)
     if follow_up.status != FollowUpStatus.SCHEDULED:
@@ -141,6 +149,9 @@ def record_missed(request, pk):
 
 
 @permission_required("triage.close_escalation", raise_exception=True)
+@records_chart_access(
+    "escalation", model="triage.Escalation", patient_field="encounter__patient_id"
+)
 def close_escalation(request, pk):
     escalation = get_object_or_404(
         Escalation.objects.select_related("encounter__patient", "visit", "closed_by"), pk=pk
@@ -204,9 +215,9 @@ def home(request):
 
 
 @permission_required("patients.view_patient", raise_exception=True)
+@records_chart_access("chart")
 def patient_chart(request, pk):
     patient = get_object_or_404(Patient, pk=pk)
-    patient_services.record_chart_access(user=request.user, patient=patient)
     encounters = patient.encounters.select_related("recorded_by").order_by("-occurred_at")
     return render(
         request,

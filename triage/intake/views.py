@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from patients.chart_access import record_patients_shown, records_chart_access
 from patients.forms import PatientSearchForm
 from patients.selectors import patients_matching
 from patients.services import RecordNumberTakenError
@@ -23,6 +24,13 @@ from triage.models import FeedbackOutcome, IntakeDraft, OverrideReason
 
 SEARCH_RESULTS_SHOWN = 20
 DRAFTS_PAGE_SIZE = 25
+_DRAFT = {
+    "model": "triage.IntakeDraft",
+    "kwarg": "token",
+    "lookup": "token",
+    "patient_field": "patient_id",
+}
+_ENCOUNTER = {"model": "triage.Encounter", "patient_field": "patient_id"}
 
 
 def _step_url(draft: IntakeDraft, step: str) -> str:
@@ -61,10 +69,13 @@ def intake_new(request):
     if earlier is not None:
         messages.info(request, "You already have an unfinished intake for this patient: resumed.")
         return redirect(_step_url(earlier, earlier.current_step))
-    return _answer_step(request, draft=None, patient=patient, step_name="pain")
+    response = _answer_step(request, draft=None, patient=patient, step_name="pain")
+    record_patients_shown(user=request.user, patients=[patient], page="intake")
+    return response
 
 
 @permission_required("triage.change_intakedraft", raise_exception=True)
+@records_chart_access("intake", **_DRAFT)
 def intake_step(request, token, step):
     """One step of a saved intake, URL-addressable so review and resume land on it."""
     draft = _own_draft(request, token)
@@ -130,10 +141,12 @@ def _patient_context(request, draft, *, registering: bool) -> dict:
     """Either the search and its results, or (?register) the registration form."""
     search = PatientSearchForm(request.GET)
     term = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    matches = list(patients_matching(term)[:SEARCH_RESULTS_SHOWN]) if term else []
+    record_patients_shown(user=request.user, patients=matches, page="search results")
     return _steps_context(draft, "patient") | {
         "registering": registering or "register" in request.GET,
         "term": term,
-        "matches": patients_matching(term)[:SEARCH_RESULTS_SHOWN] if term else [],
+        "matches": matches,
         "current_patient": draft.patient if draft else None,
     }
 
@@ -148,6 +161,7 @@ def _review(request, draft, *, problems=None, submit_form=None):
 
 
 @permission_required("triage.view_intakedraft", raise_exception=True)
+@records_chart_access("intake review", **_DRAFT)
 def intake_review(request, token):
     """Every answer on one page, red flags first, with an edit link to each step."""
     return _review(request, _own_draft(request, token))
@@ -155,6 +169,7 @@ def intake_review(request, token):
 
 @require_POST
 @permission_required("triage.add_encounter", raise_exception=True)
+@records_chart_access("intake review", **_DRAFT)
 def intake_submit(request, token):
     """Submit the intake; a second submit of the same intake lands on the same care plan."""
     earlier = selectors.submitted_encounter(token)
@@ -193,6 +208,7 @@ def intake_drafts(request):
 
 
 @permission_required("triage.view_careplan", raise_exception=True)
+@records_chart_access("care plan", **_ENCOUNTER)
 def care_plan(request, pk):
     """The stored care plan of an encounter, exactly as it was made."""
     encounter = get_object_or_404(selectors.encounter_with_plan(pk))
@@ -207,6 +223,7 @@ def care_plan(request, pk):
 
 
 @permission_required("triage.view_careplan", raise_exception=True)
+@records_chart_access("handout", **_ENCOUNTER)
 def handout(request, pk):
     """The patient's printable handout for a stored care plan."""
     plan = selectors.arrange(get_object_or_404(selectors.encounter_with_plan(pk)))

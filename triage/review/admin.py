@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.audit import AuditedAdmin, ReadOnlyAdminMixin, ReadOnlyInline
+from patients.chart_access import ChartAccessAdminMixin
 from triage.models import (
     CarePlan,
     Escalation,
@@ -80,7 +81,10 @@ class EscalationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class FollowUpAdmin(VoidAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
+class FollowUpAdmin(ChartAccessAdminMixin, VoidAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
+    chart_access_page = "admin follow-up"
+    patient_field = "encounter__patient_id"
+
     list_display = [
         "due_date",
         "patient_mrn",
@@ -149,7 +153,10 @@ class FollowUpAdmin(VoidAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
         return badge("record-voided", "Voided")
 
 
-class EscalationAdmin(ReadOnlyAdminMixin, AuditedAdmin):
+class EscalationAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
+    chart_access_page = "admin escalation"
+    patient_field = "encounter__patient_id"
+
     list_display = [
         "opened_at",
         "patient_mrn",
@@ -248,7 +255,10 @@ class RecommendationInline(ReadOnlyInline):
         return feedback_label(item)
 
 
-class CarePlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CarePlanAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    chart_access_page = "admin care plan"
+    patient_field = "encounter__patient_id"
+
     list_display = [
         "encounter",
         "patient_mrn",
@@ -279,7 +289,10 @@ class CarePlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return _json(plan.input_facts)
 
 
-class VisitRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class VisitRecordAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    chart_access_page = "admin visit"
+    patient_field = "follow_up__encounter__patient_id"
+
     list_display = [
         "visit_date",
         "patient_mrn",
@@ -335,7 +348,10 @@ class VisitRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return _json(visit.input_facts)
 
 
-class RecommendationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RecommendationAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    chart_access_page = "admin recommendation"
+    patient_field = "care_plan__encounter__patient_id"
+
     """Every recommendation ever shown, to find e.g. all plans that withheld an NSAID."""
 
     list_display = [

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.audit import AuditedAdmin, ReadOnlyAdminMixin, ReadOnlyInline
-from patients import services
+from patients.chart_access import ChartAccessAdminMixin
 from patients.models import Patient
 from triage.guideline import FACT_SPECS
 from triage.models import (
@@ -143,7 +143,11 @@ class EscalationInline(ReadOnlyInline):
         return flag_labels(escalation.red_flags)
 
 
-class EncounterAdmin(SignOffAdminMixin, VoidAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
+class EncounterAdmin(
+    ChartAccessAdminMixin, SignOffAdminMixin, VoidAdminMixin, ReadOnlyAdminMixin, AuditedAdmin
+):
+    chart_access_page = "admin encounter"
+
     list_display = [
         "occurred_at",
         "patient_mrn",
@@ -288,7 +292,10 @@ class AwaitingReviewPatientFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PatientAdmin(ReadOnlyAdminMixin, AuditedAdmin):
+class PatientAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
+    chart_access_page = "admin patient"
+    patient_field = "pk"
+
     list_display = ["mrn", "family_name", "given_name", "date_of_birth", "sex", "encounter_count"]
     list_filter = [AwaitingReviewPatientFilter, "sex", "created_at"]
     search_fields = ["mrn", "family_name", "given_name"]
@@ -317,15 +324,6 @@ class PatientAdmin(ReadOnlyAdminMixin, AuditedAdmin):
     @admin.display(description="encounters", ordering="encounter_total")
     def encounter_count(self, patient: Patient) -> int:
         return patient.encounter_total
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        context = getattr(response, "context_data", None) or {}
-        patient = context.get("original")
-        if request.method == "GET" and response.status_code == 200 and patient is not None:
-            # The admin page shows the chart too, so opening it is logged like the chart.
-            services.record_chart_access(user=request.user, patient=patient)
-        return response
 
 
 admin.site.register(Patient, PatientAdmin)

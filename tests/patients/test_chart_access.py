@@ -1,0 +1,84 @@
+"""Every page of patient data writes a chart-access record (the role matrix proves coverage);
+administrators list them per user and per patient, and export them as CSV."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from patients.models import ChartAccess
+from tests.factories import CarePlanFactory, ChartAccessFactory, EncounterFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_care_plan_and_handout_are_logged_with_their_page(nurse_client, nurse):
+    encounter = EncounterFactory()
+    CarePlanFactory(encounter=encounter)
+    assert nurse_client.get(reverse("triage:care_plan", args=[encounter.pk])).status_code == 200
+    assert nurse_client.get(reverse("triage:handout", args=[encounter.pk])).status_code == 200
+    pages = set(
+        ChartAccess.objects.filter(user=nurse, patient=encounter.patient).values_list(
+            "page", flat=True
+        )
+    )
+    assert pages == {"care plan", "handout"}
+
+
+def test_search_results_log_each_patient_shown(nurse_client, nurse):
+    shown = [PatientFactory(family_name=f"Haddad{n}") for n in range(3)]
+    PatientFactory(family_name="Other")
+    assert nurse_client.get(reverse("patients:list"), {"q": "haddad"}).status_code == 200
+    logged = ChartAccess.objects.filter(user=nurse, page="search results")
+    assert sorted(logged.values_list("patient_id", flat=True)) == sorted(p.pk for p in shown)
+
+
+def test_a_refused_page_logs_nothing(nurse_client):
+    escalation_patient = PatientFactory()
+    assert nurse_client.get(reverse("triage:patient_chart", args=[999999])).status_code == 404
+    assert not ChartAccess.objects.filter(patient=escalation_patient).exists()
+
+
+def test_administrators_list_accesses_per_user_and_per_patient(admin_client_role, nurse):
+    mine = ChartAccessFactory(user=nurse, page="care plan")
+    other = ChartAccessFactory(page="chart")
+    url = reverse("admin:patients_chartaccess_changelist")
+    by_user = admin_client_role.get(url, {"q": nurse.username}).content.decode()
+    assert mine.patient.mrn in by_user
+    assert other.patient.mrn not in by_user
+    by_patient = admin_client_role.get(url, {"q": other.patient.mrn}).content.decode()
+    assert other.patient.mrn in by_patient
+    assert mine.patient.mrn not in by_patient
+
+
+def test_administrators_export_the_filtered_list_as_csv(admin_client_role, nurse):
+    first = ChartAccessFactory(user=nurse, page="care plan")
+    ChartAccessFactory(user=nurse, page="chart")
+    ChartAccessFactory(page="handout")
+    # "Select all" across the filtered list (the admin sends one ticked row with it).
+    response = admin_client_role.post(
+        reverse("admin:patients_chartaccess_changelist") + f"?q={nurse.username}",
+        {
+            "action": "export_csv",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": [first.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == ["accessed_at", "user", "patient_record_number", "page"]
+    assert sorted(row[3] for row in rows[1:]) == ["care plan", "chart"]
+    assert {row[1] for row in rows[1:]} == {nurse.username}
+
+
+def test_clinicians_cannot_read_or_export_the_log(clinician_client):
+    ChartAccessFactory()
+    url = reverse("admin:patients_chartaccess_changelist")
+    assert clinician_client.get(url).status_code == 403
+    response = clinician_client.post(
+        url, {"action": "export_csv", "select_across": "1", "index": "0"}
+    )
+    assert response.status_code == 403
