@@ -16,3 +16,6 @@ urlpatterns = [
     # CDS Hooks: outside the staff sign-in; each call carries the EHR's signed JWT.
     path("", include("cdshooks.urls")),
 ]
+
+# A database outage answers 503 with Retry-After; any other failure the plain 500 page.
+handler500 = "config.errors.server_error"
