@@ -1,5 +1,6 @@
 """Upright settings: one file, read from environment variables (see README "Configuration")."""
 
+import ipaddress
 import os
 import zoneinfo
 from pathlib import Path
@@ -57,6 +58,19 @@ def env_url(name: str, default: str) -> str:
     if value and not value.startswith(("https://", "http://")):
         raise ImproperlyConfigured(f"{name} must start with https:// or http://; got {value!r}")
     return value
+
+
+def env_networks(name: str, default: list[str]) -> list:
+    """Read comma-separated IP addresses or networks (10.0.0.5, 10.0.0.0/24, ::1)."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks; got {item!r}"
+            ) from None
+    return networks
 
 
 def env_time_zone(name: str, default: str) -> str:
@@ -142,6 +156,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.session_limits.session_clock",
+                "accounts.lockout.lockout_page",
             ],
         },
     },
@@ -184,12 +199,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "triage:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock a user name out after repeated failures from the same address (django-axes).
+# Lock a user name out after repeated failures from the same address (django-axes). The
+# address is the client's, read from X-Forwarded-For only when the connection comes from a proxy
+# listed in DJANGO_TRUSTED_PROXIES (accounts/lockout.py): otherwise everyone behind the TLS
+# proxy would share its address, and a stranger could lock a clinician out clinic-wide.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_tried"
+UPRIGHT_TRUSTED_PROXY_NETWORKS = env_networks("DJANGO_TRUSTED_PROXIES", [])
+UPRIGHT_LOCKOUT_CONTACT = os.environ.get(
+    "UPRIGHT_LOCKOUT_CONTACT", "the clinic administrator"
+).strip()
 AXES_VERBOSE = False
 
 # Sessions end after 30 minutes without activity and after 12 hours however busy
