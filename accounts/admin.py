@@ -61,9 +61,11 @@ class RoleGroupAdmin(GroupAdmin):
         return ["name", "permission_codes"]
 
     def get_readonly_fields(self, request, obj=None):
+        # The role checks look groups up by name: a role group keeps its name, for everyone.
+        renamed_never = ["name"] if obj is not None and obj.name in roles.ROLE_PERMISSIONS else []
         if request.user.is_superuser:
-            return super().get_readonly_fields(request, obj)
-        return ["permission_codes"]
+            return [*super().get_readonly_fields(request, obj), *renamed_never]
+        return ["permission_codes", *renamed_never]
 
     @admin.display(description="permissions")
     def permission_codes(self, group: Group) -> str:

@@ -64,6 +64,13 @@ def touch(session, now: float, *, force: bool = False) -> None:
         session[SEEN_AT] = int(now)
 
 
+def start_clocks(sender, request, user, **kwargs) -> None:
+    """At sign-in: the absolute and the idle clock both start now."""
+    now = int(time.time())
+    request.session[SIGNED_IN_AT] = now
+    request.session[SEEN_AT] = now
+
+
 def seconds_left(session, now: float) -> tuple[int, int]:
     """Seconds until the idle limit and until the absolute limit end this session."""
     signed_in_at = session.get(SIGNED_IN_AT, now)
@@ -93,11 +100,7 @@ def session_limits(get_response):
                 messages.info(request, reason)
             elif not just_asking:
                 touch(request.session, now)
-        response = get_response(request)
-        # Signed in during this request: start both clocks now.
-        if request.user.is_authenticated and SIGNED_IN_AT not in request.session:
-            touch(request.session, time.time())
-        return response
+        return get_response(request)
 
     return middleware
 

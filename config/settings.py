@@ -140,6 +140,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "accounts.middleware.no_store_when_signed_in",
+    "accounts.admin_input.AdminInputMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

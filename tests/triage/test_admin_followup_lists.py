@@ -22,11 +22,11 @@ pytestmark = pytest.mark.django_db
 FOLLOW_UPS = reverse("admin:triage_followup_changelist")
 ESCALATIONS = reverse("admin:triage_escalation_changelist")
 LIST_BOUNDS = {
-    "admin:triage_followup_changelist": 9,
-    "admin:triage_escalation_changelist": 11,
-    "admin:triage_careplan_changelist": 11,
-    "admin:triage_visitrecord_changelist": 11,
-    "admin:triage_recommendation_changelist": 13,
+    "admin:triage_followup_changelist": 6,
+    "admin:triage_escalation_changelist": 8,
+    "admin:triage_careplan_changelist": 8,
+    "admin:triage_visitrecord_changelist": 8,
+    "admin:triage_recommendation_changelist": 10,
 }
 
 
