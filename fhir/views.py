@@ -71,7 +71,7 @@ def metadata(request):
 def patient_read(request, resource_id: str):
     _check_parameters(request)
     patient = _patient(resource_id)
-    record_chart_access(user=request.user, patient=patient)
+    record_chart_access(user=request.user, patient=patient, page="FHIR patient")
     return fhir_response(patient_resource(patient))
 
 
@@ -89,7 +89,7 @@ def patient_search(request):
     patient = selectors.patient_by_identifier(value)
     found = []
     if patient is not None:
-        record_chart_access(user=request.user, patient=patient)
+        record_chart_access(user=request.user, patient=patient, page="FHIR search")
         found = [patient_resource(patient)]
     return fhir_response(searchset(found, base_url=_base_url(request), now=timezone.now()))
 
@@ -99,7 +99,7 @@ def patient_everything(request, resource_id: str):
     """Everything about one patient; POST (the chart's button) downloads it as a file."""
     _check_parameters(request)
     patient = _patient(resource_id)
-    record_chart_access(user=request.user, patient=patient)
+    record_chart_access(user=request.user, patient=patient, page="FHIR everything")
     records = selectors.patient_records(patient)
     bundle = searchset(
         patient_resources(records, _questionnaire()),

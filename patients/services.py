@@ -2,7 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
-from patients.models import Patient
+from patients.models import ChartAccess, Patient
 
 
 class RecordNumberTakenError(Exception):
@@ -46,3 +46,8 @@ def update_patient(*, patient: Patient, form_data: dict) -> Patient:
     patient.full_clean(validate_unique=False)
     _save_new_record_number(patient)
     return patient
+
+
+def record_chart_access(*, user, patient: Patient, page: str = "chart") -> ChartAccess:
+    """Log that a user saw a patient's data on `page` (pages use patients/chart_access.py)."""
+    return ChartAccess.objects.create(user=user, patient=patient, page=page)

@@ -372,9 +372,14 @@ ROWS: list[Row] = [
     *admin_rows("axes.accesslog", "access_log", view=ADMINISTRATORS, versions=False),
     # FHIR API (issue 15): a signed-in role or a token; 401 (not a redirect) for anonymous.
     Row("fhir:metadata", EVERY_ROLE, open=True),
-    Row("fhir:patient_search", EVERY_ROLE, data=lambda world: {"identifier": world.patient.mrn}),
-    Row("fhir:patient_read", EVERY_ROLE, pk_of("patient")),
-    Row("fhir:everything", EVERY_ROLE, pk_of("patient")),
+    Row(
+        "fhir:patient_search",
+        EVERY_ROLE,
+        data=lambda world: {"identifier": world.patient.mrn},
+        chart_access="FHIR search",
+    ),
+    Row("fhir:patient_read", EVERY_ROLE, pk_of("patient"), chart_access="FHIR patient"),
+    Row("fhir:everything", EVERY_ROLE, pk_of("patient"), chart_access="FHIR everything"),
     Row("fhir:audit_events", ADMINISTRATORS, data=lambda world: {"patient": world.patient.pk}),
     Row("fhir:questionnaire", EVERY_ROLE, lambda world: ("upright-intake",)),
     Row("fhir:plan_definition", EVERY_ROLE, lambda world: ("upright-rules",)),
@@ -492,7 +497,7 @@ def test_role_matrix(row, users):
 
 # The chart-access log's own page names the record number it logged: reading the audit log
 # is not opening a chart.
-SHOWS_ONLY_THE_LOG = {"admin:patients_chartaccess_change"}
+SHOWS_ONLY_THE_LOG = {"admin:patients_chartaccess_change", "fhir:audit_events"}
 
 
 def _shows_patient(row: Row, world: World, response) -> bool:
