@@ -51,6 +51,18 @@ def start_with(**variables: str) -> subprocess.CompletedProcess:
             "CDS_HOOKS_BASE_URL must start with https:// or http://; got 'upright.clinic.example'",
         ),
         (
+            {"DJANGO_TRUSTED_PROXIES": "127.0.0.1,the-proxy"},
+            "DJANGO_TRUSTED_PROXIES must list IP addresses or networks; got 'the-proxy'",
+        ),
+        (
+            {"DJANGO_SESSION_MAX_SECONDS": "12h"},
+            "DJANGO_SESSION_MAX_SECONDS must be a whole number; got '12h'",
+        ),
+        (
+            {"AXES_COOLOFF_MINUTES": "0"},
+            "AXES_COOLOFF_MINUTES must be greater than zero; got '0'",
+        ),
+        (
             {"DJANGO_SECRET_KEY": ""},
             "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off.",
         ),
@@ -83,6 +95,12 @@ def test_a_comma_separated_list_ignores_blanks():
 
 
 def test_sound_values_start():
-    started = start_with(DJANGO_DEBUG="off", AXES_FAILURE_LIMIT="7", DJANGO_TIME_ZONE="Europe/Oslo")
+    started = start_with(
+        DJANGO_DEBUG="off",
+        AXES_FAILURE_LIMIT="7",
+        DJANGO_TIME_ZONE="Europe/Oslo",
+        DJANGO_TRUSTED_PROXIES="127.0.0.1, ::1, 10.0.0.0/24",
+        DJANGO_SESSION_MAX_SECONDS="28800",
+    )
 
     assert started.returncode == 0, started.stderr
