@@ -151,7 +151,8 @@ def _episode(patient: Patient, nurse, started: datetime.datetime, *, urgent: boo
         pathway="urgent" if urgent else "conservative",
     )  # fmt: skip
     day = timezone.localdate(started)
-    answers = {key: getattr(encounter, "age_years" if key == "age" else key) for key in INTAKE_KEYS}
+    columns = {"age": "age_years"} | {field.name: field.name for field in Encounter._meta.fields}
+    answers = {key: getattr(encounter, columns[key]) for key in INTAKE_KEYS if key in columns}
     facts = IntakeFacts.from_mapping({**answers, "encounter_date": day.isoformat()})
     plan = evaluate_intake(facts)
     care_plan = CarePlan.objects.create(

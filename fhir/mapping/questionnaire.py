@@ -11,6 +11,7 @@ import datetime
 
 from django import forms
 
+from patients.models import Patient, Sex
 from triage.guideline import RULESET_VERSION
 
 from .common import canonical
@@ -29,9 +30,9 @@ ENABLE_WHEN: dict[str, tuple[str, bool]] = {
     "muscle_relaxant_start": ("takes_muscle_relaxant", True),
     "pregnancy_weeks": ("pregnant", True),
 }
-# A question the form asks only of some patients (pregnancy is not asked of a patient recorded
-# as male): optional in the Questionnaire, with the reason in its hint.
-ASKED_OF_SOME = {"pregnant": "Not asked of a patient recorded as male."}
+# A question the form does not show a patient recorded as male (found by asking the form) is
+# optional in the Questionnaire, with this in its hint.
+NOT_ASKED_OF_MALE = "Not asked of a patient recorded as male."
 
 
 def questionnaire_url() -> str:
@@ -83,10 +84,17 @@ def _help(link_id: str, text: str) -> dict:
     }
 
 
-def question_item(name: str, field: forms.Field) -> dict:
+def not_asked_of_male(form_class, *, today: datetime.date) -> set[str]:
+    """The form's questions it hides from a patient recorded as male (e.g. pregnancy)."""
+    everyone = form_class(None, patient=None, today=today)
+    male = form_class(None, patient=Patient(sex=Sex.MALE), today=today)
+    return set(everyone.fields) - {bound.name for bound in male.shown_fields()}
+
+
+def question_item(name: str, field: forms.Field, *, for_some: bool = False) -> dict:
     item_type = _item_type(field)
     item = {"linkId": name, "text": str(field.label), "type": item_type}
-    item["required"] = bool(field.required) and name not in ASKED_OF_SOME
+    item["required"] = bool(field.required) and not for_some
     if item_type == "choice":
         item["answerOption"] = [
             {"valueCoding": {"code": str(value), "display": str(label)}}
@@ -107,8 +115,8 @@ def question_item(name: str, field: forms.Field) -> dict:
         question, answer = ENABLE_WHEN[name]
         item["enableWhen"] = [{"question": question, "operator": "=", "answerBoolean": answer}]
     hints = [str(field.help_text)] if field.help_text else []
-    if name in ASKED_OF_SOME:
-        hints.append(ASKED_OF_SOME[name])
+    if for_some:
+        hints.append(NOT_ASKED_OF_MALE)
     if hints:
         item["item"] = [_help(name, " ".join(hints))]
     return item
@@ -118,14 +126,19 @@ def intake_questionnaire(steps, step_forms: dict, *, today: datetime.date) -> di
     """The Questionnaire for the intake steps, asked by the step forms (step name -> form)."""
     groups = []
     for step in steps:
-        form = step_forms[step.name](None, patient=None, today=today)
+        form_class = step_forms[step.name]
+        form = form_class(None, patient=None, today=today)
+        some = not_asked_of_male(form_class, today=today)
         groups.append(
             {
                 "linkId": group_link_id(step.name),
                 "text": step.title,
                 "type": "group",
                 "required": True,
-                "item": [question_item(name, field) for name, field in form.fields.items()],
+                "item": [
+                    question_item(name, field, for_some=name in some)
+                    for name, field in form.fields.items()
+                ],
             }
         )
     return {
