@@ -143,6 +143,16 @@ MIDDLEWARE = [
     "accounts.admin_input.AdminInputMiddleware",
 ]
 
+# Benchmark views and timing headers (config/benchmark.py, `make bench-scale`): loopback only.
+UPRIGHT_BENCHMARK = env_bool("UPRIGHT_BENCHMARK", default=False)
+if UPRIGHT_BENCHMARK:
+    if set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "[::1]"}:
+        raise ImproperlyConfigured(
+            "UPRIGHT_BENCHMARK is for benchmarks on this machine only: DJANGO_ALLOWED_HOSTS "
+            "must list loopback names only (127.0.0.1, localhost, [::1])."
+        )
+    MIDDLEWARE.insert(0, "config.benchmark.server_timing")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -179,6 +189,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA busy_timeout = 5000;"}
     )
+else:
+    # Server settings for every connection the app opens (libpq "options"): JIT compiling
+    # costs more than it saves on the app's short queries (0.7 s of a 7 s page once).
+    _server_settings = ["-c jit=off"]
+    # Web requests only (config/wsgi.py sets UPRIGHT_WEB_PROCESS): a runaway query is cancelled
+    # and answers an error page instead of tying up a worker; migrations and commands may run long.
+    if env_bool("UPRIGHT_WEB_PROCESS", default=False):
+        _server_settings.append(
+            f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', 5000)}"
+        )
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_server_settings)
+    if env_bool("DATABASE_POOL", default=True):
+        # Django's psycopg pool: a worker borrows an open connection for each request, checked
+        # before use (CONN_HEALTH_CHECKS).
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool refuses persistent connections
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
