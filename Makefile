@@ -10,7 +10,7 @@ LOCAL_KEY := local-only-insecure-key-not-for-production
 # Benchmarks on PostgreSQL: the worklist and admin ones empty the database they are given.
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 
-.PHONY: run test lint check bench bench-engine bench-intake bench-worklist bench-admin bench-fhir bench-cdshooks clean
+.PHONY: run test lint check bench bench-engine bench-intake bench-worklist bench-admin bench-fhir bench-cdshooks bench-scale clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Upright needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -77,6 +77,12 @@ bench-cdshooks: $(VENV)/.installed-dev
 	-psql -h 127.0.0.1 -U postgres -qc 'create database bench_cdshooks' 2>/dev/null
 	DATABASE_URL=$(BENCH_PG)/bench_cdshooks DJANGO_SECRET_KEY=$(LOCAL_KEY) \
 	  $(BIN)/python benchmarks/bench_cdshooks.py
+
+# Every page with 100,000 patients against 1,000, and against a signed-in hello view, served by
+# gunicorn in production settings and driven by wrk; seeds bench_scale and bench_scale_small once.
+bench-scale: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null || apt-get install -y wrk
+	BENCH_PG=$(BENCH_PG) DJANGO_SECRET_KEY=$(LOCAL_KEY) $(BIN)/python benchmarks/bench_scale.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -8,36 +8,15 @@ from django.utils import timezone
 
 from tests.factories import UserFactory, make_conservative_episode, visit_findings
 from triage.followup import services as services
-from triage.followup.selectors.outcomes import EpisodeOutcome, Share, clinic_outcomes, summarise
+from triage.followup.selectors.outcomes import Share, clinic_outcomes, default_intake_from
 
 
-def test_summary_of_a_known_set():
-    figures = summarise(
-        [
-            EpisodeOutcome("resolved", 14, False, 0, 1),
-            EpisodeOutcome("resolved", 56, False, 1, 3),
-            EpisodeOutcome("resolved", 70, False, 0, 3),
-            EpisodeOutcome("persistent", None, False, 0, 3),
-            EpisodeOutcome("escalated", None, True, 0, 0),
-            EpisodeOutcome("active", None, False, 2, 2),
-        ]
-    )
-    assert figures.episodes == 6
-    assert figures.resolved_by_milestone == Share(2, 6)
-    assert figures.resolved_by_milestone.percent == 33
-    assert figures.persistent == Share(1, 6)
-    assert figures.escalated == Share(1, 6)
-    assert figures.median_days_to_resolution == 56
-    assert figures.resolved_ever == 3
-    assert figures.visits_missed == Share(3, 12)
-    assert figures.visits_missed.percent == 25
-
-
-def test_summary_of_nothing_divides_by_nothing():
-    figures = summarise([])
+def test_figures_of_no_episodes_divide_by_nothing(db):
+    figures = clinic_outcomes(today=timezone.localdate())
     assert figures.episodes == 0
     assert figures.resolved_by_milestone.percent is None
     assert figures.median_days_to_resolution is None
+    assert figures.visits_missed == Share(0, 0)
 
 
 def _episode(days_ago: int, visits: list, *, staff, **fields):
@@ -111,3 +90,41 @@ def test_outcomes_page_refuses_a_backwards_range(known_clinic, clinician_client)
     html = response.content.decode()
     assert "The end of the range must not be before its start." in html
     assert response.context["figures"].episodes == 4
+
+
+def test_median_of_an_odd_number_is_the_middle_day(known_clinic):
+    staff = UserFactory()
+    _episode(120, [5, 1], staff=staff)  # resolved on day 42: days 14, 42, 42
+    figures = clinic_outcomes(today=timezone.localdate())
+    assert figures.median_days_to_resolution == 42
+    assert figures.resolved_ever == 3
+
+
+def test_outcomes_page_shows_the_last_twelve_months_unless_asked(known_clinic, clinician_client):
+    staff = UserFactory()
+    _episode(400, [1], staff=staff)  # resolved, but intake over a year ago
+    url = reverse("triage:outcomes")
+
+    default = clinician_client.get(url)
+    assert default.context["figures"].episodes == 4
+    expected_from = default_intake_from(timezone.localdate()).isoformat()
+    assert f'value="{expected_from}"' in default.content.decode()
+
+    every_intake = clinician_client.get(url, {"intake_from": "", "intake_to": ""})
+    assert every_intake.context["figures"].episodes == 5
+
+
+def test_outcomes_page_costs_the_same_queries_for_any_number_of_episodes(
+    known_clinic, clinician_client, django_assert_num_queries
+):
+    # Session and user, two permission look-ups, one statement for every figure, then the
+    # session save (savepoint, update, release).
+    with django_assert_num_queries(8):
+        response = clinician_client.get(reverse("triage:outcomes"))
+    assert response.context["figures"].episodes == 4
+    staff = UserFactory()
+    for days_ago in (70, 80, 90):
+        _episode(days_ago, [1, 1], staff=staff)
+    with django_assert_num_queries(8):
+        response = clinician_client.get(reverse("triage:outcomes"))
+    assert response.context["figures"].episodes == 7

@@ -186,13 +186,15 @@ def close_escalation(request, pk):
 
 @permission_required("triage.view_outcomes", raise_exception=True)
 def outcomes(request):
-    form = OutcomesFilterForm(request.GET or None)
-    start = end = None
+    today = timezone.localdate()
+    # The last 12 months unless the page asks otherwise (an emptied "from" means all intakes).
+    data = request.GET.copy()
+    data.setdefault("intake_from", outcome_figures.default_intake_from(today).isoformat())
+    form = OutcomesFilterForm(data)
+    start, end = outcome_figures.default_intake_from(today), None
     if form.is_valid():
         start, end = form.cleaned_data["intake_from"], form.cleaned_data["intake_to"]
-    figures = outcome_figures.clinic_outcomes(
-        today=timezone.localdate(), intake_from=start, intake_to=end
-    )
+    figures = outcome_figures.clinic_outcomes(today=today, intake_from=start, intake_to=end)
     return render(request, "triage/outcomes.html", {"form": form, "figures": figures})
 
 
