@@ -956,7 +956,7 @@ def _time_posts(servers, items, name, throughput_items) -> dict:
         order.reverse()
         for size in order:
             post = pending[size].pop()
-            status, server_ms, response = _post(servers[size][1], items[size], post)
+            _status, server_ms, response = _post(servers[size][1], items[size], post)
             if number >= WARM_UP:
                 samples[size].append(server_ms)
                 queries[size].add(int(response.getheader("X-Query-Count")))
