@@ -195,10 +195,13 @@ else:
     _server_settings = ["-c jit=off"]
     # Web requests only (config/wsgi.py sets UPRIGHT_WEB_PROCESS): a runaway query is cancelled
     # and answers an error page instead of tying up a worker; migrations and commands may run long.
+    # No parallel plans either: a page's queries are small (a misestimate once gave a 967-row
+    # queue a parallel plan), and the workers already share the cores.
     if env_bool("UPRIGHT_WEB_PROCESS", default=False):
-        _server_settings.append(
-            f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', 5000)}"
-        )
+        _server_settings += [
+            f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', 5000)}",
+            "-c max_parallel_workers_per_gather=0",
+        ]
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_server_settings)
     if env_bool("DATABASE_POOL", default=True):
         # Django's psycopg pool: a worker borrows an open connection for each request, checked

@@ -9,11 +9,12 @@ from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from accounts.admin_lists import ListColumnsMixin
 from accounts.audit import ReadOnlyAdminMixin
 from patients.models import ChartAccess, Patient
 
 
-class ChartAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ChartAccessAdmin(ListColumnsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who opened which chart and when; administrators list and filter it (view_chartaccess)."""
 
     list_display = ["accessed_at", "user", "patient_mrn", "page"]

@@ -81,6 +81,10 @@ class Patient(models.Model):
         ordering = ["family_name", "given_name", "mrn"]
         indexes = [
             models.Index(Lower("family_name"), Lower("given_name"), name="patient_name_lower_idx"),
+            # The patient list's and the admin's default order, a page at a time.
+            models.Index(
+                fields=["family_name", "given_name", "mrn"], name="patient_name_order_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(mrn__regex=MRN_PATTERN), name="patient_mrn_format"),
@@ -130,6 +134,8 @@ class ChartAccess(models.Model):
         indexes = [
             models.Index(fields=["user", "-accessed_at"], name="chartaccess_user_recent_idx"),
             models.Index(fields=["patient", "-accessed_at"], name="chartaccess_patient_recent_idx"),
+            # The admin list's default order (newest first, then -pk).
+            models.Index(fields=["-accessed_at", "-id"], name="chartaccess_recent_idx"),
         ]
 
     def __str__(self):

@@ -201,6 +201,12 @@ class Encounter(RedFlagAnswers, TimestampedModel, VoidableModel):
                 condition=Q(needs_review=True, reviewed_at__isnull=True),
                 name="encounter_review_queue_idx",
             ),
+            # The outcomes page: submitted, not voided episodes by intake date.
+            models.Index(
+                fields=["occurred_at"],
+                condition=Q(status="submitted", voided_at__isnull=True),
+                name="encounter_outcomes_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -351,6 +357,8 @@ class FollowUp(TimestampedModel, VoidableModel):
                 name="followup_open_due_idx",
             ),
             models.Index(fields=["encounter", "due_date"], name="followup_encounter_due_idx"),
+            # The admin list's default order (due_date, pk) over every follow-up.
+            models.Index(fields=["due_date", "id"], name="followup_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -422,8 +430,10 @@ class VisitRecord(RedFlagAnswers):
 
     class Meta:
         ordering = ["visit_date", "pk"]
-        # The per-rule report counts the recommendations visits showed, by visit date.
-        indexes = [models.Index(fields=["visit_date"], name="visit_date_idx")]
+        indexes = [
+            # The admin list's default order; the per-rule report's date range uses its prefix.
+            models.Index(fields=["visit_date", "id"], name="visitrecord_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(pain_score__lte=10), name="visit_pain_0_10"),
             models.CheckConstraint(
@@ -553,6 +563,8 @@ class Escalation(models.Model):
                 condition=Q(closed_at__isnull=True),
                 name="escalation_open_idx",
             ),
+            # The admin list's default order.
+            models.Index(fields=["opened_at", "id"], name="escalation_opened_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -51,6 +51,18 @@ def test_due_filter_sorts_open_visits_into_overdue_today_and_this_week(clinician
     assert _shown(clinician_client, FOLLOW_UPS, due="week") == [this_week.pk]
 
 
+def test_follow_up_list_opens_on_overdue_visits_and_can_show_all(clinician_client):
+    overdue = _due_in(-3)
+    later = _due_in(8)
+    done = _due_in(-9, status="cancelled", status_reason="resolved")
+    response = clinician_client.get(FOLLOW_UPS)
+    assert sorted(row.pk for row in response.context["cl"].result_list) == [overdue.pk]
+    assert "?due=all" in response.content.decode()
+    assert _shown(clinician_client, FOLLOW_UPS, due="all") == sorted(
+        [overdue.pk, later.pk, done.pk]
+    )
+
+
 def test_overdue_visits_show_how_many_days(clinician_client):
     _due_in(-3)
     assert "3 days overdue" in clinician_client.get(FOLLOW_UPS).content.decode()
@@ -90,10 +102,11 @@ def test_list_query_count_does_not_grow_with_rows(
     clinician_client, clinician, django_assert_num_queries, url_name, bound
 ):
     url = reverse(url_name)
+    params = {"due": "all"} if url == FOLLOW_UPS else {}  # the list opens on overdue visits
     _clinic(2, clinician)
     with django_assert_num_queries(bound):
-        assert clinician_client.get(url).status_code == 200
+        assert clinician_client.get(url, params).status_code == 200
     _clinic(48, clinician)
     with django_assert_num_queries(bound):
-        response = clinician_client.get(url)
+        response = clinician_client.get(url, params)
     assert len(response.context["cl"].result_list) > 2

@@ -13,9 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.admin_lists import ListColumnsMixin, choices_filter
 from accounts.audit import AuditedAdmin, ReadOnlyAdminMixin, ReadOnlyInline
 from patients.chart_access import ChartAccessAdminMixin
+from triage.guideline import ALL_CODES, RULESET_VERSION, Category, Indicator
 from triage.models import (
+    EPISODE_STATUS_CHOICES,
+    PATHWAY_CHOICES,
     CarePlan,
     Escalation,
     FollowUp,
@@ -23,6 +27,7 @@ from triage.models import (
     Recommendation,
     RecommendationFeedback,
     VisitRecord,
+    engine_choices,
     episode_status_label,
 )
 from triage.review import services as review
@@ -37,17 +42,35 @@ def _json(value) -> str:
 
 
 class DueFilter(admin.SimpleListFilter):
-    """Open visits by when they fall due, counted from the clinic's today."""
+    """Open visits by when they fall due, counted from the clinic's today; overdue unless asked.
+
+    The list opens on the overdue visits, the ones someone must act on; "All" lists every
+    follow-up ever scheduled (a million rows in a large clinic, newest pages estimated).
+    """
 
     title = "due"
     parameter_name = "due"
+    default = "overdue"
 
     def lookups(self, request, model_admin):
         return [
             ("overdue", "Overdue"),
             ("today", "Due today"),
             ("week", f"Next {UPCOMING_DAYS} days"),
+            ("all", "All"),
         ]
+
+    def value(self):
+        return super().value() or self.default
+
+    def choices(self, changelist):
+        # No separate "All" entry from Django: ours is a lookup, since no parameter = overdue.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
@@ -81,7 +104,29 @@ class EscalationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class FollowUpAdmin(ChartAccessAdminMixin, VoidAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
+class RulesetFilter(admin.SimpleListFilter):
+    """The engine's current rule set or any earlier one, without listing every stored value."""
+
+    title = "rule set"
+    parameter_name = "ruleset"
+
+    def lookups(self, request, model_admin):
+        return [("current", f"Current ({RULESET_VERSION})"), ("earlier", "Earlier rule sets")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "current":
+            return queryset.filter(ruleset=RULESET_VERSION)
+        if self.value() == "earlier":
+            return queryset.exclude(ruleset=RULESET_VERSION)
+        return queryset
+
+
+PathwayFilter = choices_filter("pathway", "pathway", PATHWAY_CHOICES)
+
+
+class FollowUpAdmin(
+    ListColumnsMixin, ChartAccessAdminMixin, VoidAdminMixin, ReadOnlyAdminMixin, AuditedAdmin
+):
     chart_access_page = "admin follow-up"
     patient_field = "encounter__patient_id"
 
@@ -96,7 +141,7 @@ class FollowUpAdmin(ChartAccessAdminMixin, VoidAdminMixin, ReadOnlyAdminMixin, A
     ]
     list_select_related = ["encounter__patient", "visit"]
     list_filter = [DueFilter, "status", VoidedFilter, "encounter__pathway"]
-    show_full_result_count = False
+    list_defer = ("visit__input_facts", "visit__note", "encounter__void_reason", "void_reason")
     search_fields = ["encounter__patient__mrn"]
     search_help_text = "Search by record number."
     ordering = ["due_date", "pk"]
@@ -153,7 +198,7 @@ class FollowUpAdmin(ChartAccessAdminMixin, VoidAdminMixin, ReadOnlyAdminMixin, A
         return badge("record-voided", "Voided")
 
 
-class EscalationAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
+class EscalationAdmin(ListColumnsMixin, ChartAccessAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
     chart_access_page = "admin escalation"
     patient_field = "encounter__patient_id"
 
@@ -169,9 +214,9 @@ class EscalationAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
         "record_outcome",
     ]
     list_select_related = ["encounter__patient", "visit", "closed_by"]
+    # A date range ("opened_at"), not date_hierarchy: its drill-down reads every row.
     list_filter = [EscalationStateFilter, "outcome", "opened_at"]
-    date_hierarchy = "opened_at"
-    show_full_result_count = False
+    list_defer = ("outcome_note", "visit__input_facts", "visit__note")
     search_fields = ["encounter__patient__mrn"]
     search_help_text = "Search by record number."
     history_list_display = ["outcome", "closed_at"]
@@ -255,7 +300,7 @@ class RecommendationInline(ReadOnlyInline):
         return feedback_label(item)
 
 
-class CarePlanAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class CarePlanAdmin(ListColumnsMixin, ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     chart_access_page = "admin care plan"
     patient_field = "encounter__patient_id"
 
@@ -268,8 +313,9 @@ class CarePlanAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
         "created_at",
     ]
     list_select_related = ["encounter__patient"]
-    list_filter = ["pathway", "ruleset", "created_at"]
-    show_full_result_count = False
+    # Filters whose choices come from code: a plain text column would SELECT DISTINCT per page.
+    list_filter = [PathwayFilter, RulesetFilter, "created_at"]
+    list_defer = ("input_facts",)
     search_fields = ["encounter__patient__mrn"]
     search_help_text = "Search by record number."
     fields = ["encounter", "ruleset", "pathway", "red_flag_labels", "facts", "created_at"]
@@ -289,7 +335,9 @@ class CarePlanAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
         return _json(plan.input_facts)
 
 
-class VisitRecordAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class VisitRecordAdmin(
+    ListColumnsMixin, ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     chart_access_page = "admin visit"
     patient_field = "follow_up__encounter__patient_id"
 
@@ -303,8 +351,12 @@ class VisitRecordAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
         "ruleset",
     ]
     list_select_related = ["follow_up__encounter__patient"]
-    list_filter = ["outcome_status", "ruleset", "visit_date"]
-    show_full_result_count = False
+    list_filter = [
+        choices_filter("outcome_status", "assessment", EPISODE_STATUS_CHOICES),
+        RulesetFilter,
+        "visit_date",
+    ]
+    list_defer = ("input_facts", "note", "follow_up__void_reason")
     search_fields = ["follow_up__encounter__patient__mrn"]
     search_help_text = "Search by record number."
     readonly_fields = [
@@ -348,7 +400,9 @@ class VisitRecordAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
         return _json(visit.input_facts)
 
 
-class RecommendationAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class RecommendationAdmin(
+    ListColumnsMixin, ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     chart_access_page = "admin recommendation"
     patient_field = "care_plan__encounter__patient_id"
 
@@ -364,8 +418,16 @@ class RecommendationAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.Model
         "clinician_feedback",
     ]
     list_select_related = ["care_plan", "visit", "feedback__recorded_by"]
-    list_filter = ["indicator", "category", "code", "ruleset", "feedback__outcome"]
-    show_full_result_count = False
+    list_filter = [
+        choices_filter("indicator", "indicator", engine_choices(Indicator)),
+        choices_filter("category", "category", engine_choices(Category)),
+        choices_filter("code", "code", [(code, code) for code in ALL_CODES]),
+        RulesetFilter,
+        "feedback__outcome",
+    ]
+    # Newest first through the primary key; the model's own order (position) has no index.
+    ordering = ["-pk"]
+    list_defer = ("detail", "sources", "care_plan__input_facts", "visit__input_facts")
     search_fields = ["code", "care_plan__encounter__patient__mrn"]
     search_help_text = "Search by code or record number."
     fields = [

@@ -1,0 +1,84 @@
+"""Settings a production process gets: database server settings for web requests, and the
+benchmark views that exist only on a loopback-only benchmark server."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.http import Http404
+from django.test import RequestFactory
+
+from config import benchmark
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(code: str, **env) -> subprocess.CompletedProcess:
+    """Run Python in a fresh process with the project's settings and extra environment."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+SHOW_SETTINGS = """
+import config.wsgi
+from django.db import connection
+with connection.cursor() as cursor:
+    for name in ("jit", "statement_timeout", "max_parallel_workers_per_gather"):
+        cursor.execute(f"SHOW {name}")
+        print(name, cursor.fetchone()[0])
+"""
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL server settings")
+def test_web_process_connections_have_no_jit_a_statement_timeout_and_no_parallel_plans():
+    database = connection.settings_dict["NAME"]
+    url = f"postgres://postgres@127.0.0.1:5432/{database}"
+    result = _run(SHOW_SETTINGS, DATABASE_URL=url, DATABASE_STATEMENT_TIMEOUT_MS="1234")
+    assert result.returncode == 0, result.stderr
+    assert "jit off" in result.stdout
+    assert "statement_timeout 1234ms" in result.stdout
+    assert "max_parallel_workers_per_gather 0" in result.stdout
+
+
+def test_benchmark_views_refuse_a_server_that_answers_to_other_hosts():
+    result = _run(
+        "import django; django.setup()",
+        UPRIGHT_BENCHMARK="1",
+        DJANGO_ALLOWED_HOSTS="upright.clinic.example",
+    )
+    assert result.returncode != 0
+    assert "UPRIGHT_BENCHMARK is for benchmarks on this machine only" in result.stderr
+
+
+def test_benchmark_urls_do_not_exist_without_the_setting(nurse_client):
+    assert nurse_client.get("/bench/hello/").status_code == 404
+
+
+def test_hello_answers_only_when_the_setting_is_on(settings, rf: RequestFactory):
+    settings.UPRIGHT_BENCHMARK = True
+    assert benchmark.hello(rf.get("/bench/hello/")).content == b"hello"
+    settings.UPRIGHT_BENCHMARK = False
+    with pytest.raises(Http404):
+        benchmark.hello(rf.get("/bench/hello/"))
+
+
+@pytest.mark.django_db
+def test_timing_header_reports_server_time_and_queries(rf: RequestFactory):
+    def view(request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.execute("SELECT 2")
+        return benchmark.HttpResponse("ok")
+
+    response = benchmark.server_timing(view)(rf.get("/"))
+    assert response["X-Query-Count"] == "2"
+    assert response["Server-Timing"].startswith("app;dur=")
