@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 # here means a page now runs a different number of queries: check it does not grow with rows.
 LIST_BOUNDS = {
     "admin:patients_patient_changelist": 6,
-    "admin:triage_encounter_changelist": 8,
+    "admin:triage_encounter_changelist": 6,  # 8 before issue 12's date range (no drill-down)
     "admin:triage_encounterawaitingreview_changelist": 6,
     "admin:patients_chartaccess_changelist": 7,
     "admin:auth_user_changelist": 8,
