@@ -28,3 +28,6 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
 # Only the proxy on this host may say the request came over HTTPS.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# systemd starts, reloads and stops the app servers; several on one host would otherwise share
+# one control socket in the service user's home.
+control_socket_disable = True

@@ -18,9 +18,9 @@ from pathlib import Path
 import dj_database_url
 from django.conf import settings
 from django.db import connections
-from django.db.migrations.loader import MigrationLoader
 
 from .clinical import clinical_tables
+from .migration_state import missing_migrations
 
 PREFIX = "upright-"
 SUFFIX = ".dump"
@@ -148,20 +148,6 @@ def _connection_to(database: dict, name: str, *, alias: str):
         connection.close()
 
 
-def _missing_migrations(connection) -> list[str]:
-    """Migrations in the code that the database has not applied (squashes count as applied)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT app, name FROM django_migrations")
-        applied = set(cursor.fetchall())
-    graph = MigrationLoader(None, ignore_no_migrations=True).graph
-    return sorted(
-        f"{app}.{name}"
-        for (app, name), migration in graph.nodes.items()
-        if (app, name) not in applied
-        and not (migration.replaces and applied.issuperset(migration.replaces))
-    )
-
-
 def _count_rows(connection, tables: list[str]) -> dict[str, int]:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -208,7 +194,7 @@ def check_restore(*, file: Path) -> RestoreReport:
 def _compare(*, file: Path, database: dict, scratch: str) -> RestoreReport:
     tables = clinical_tables()
     with _connection_to(database, scratch, alias="restore_check") as restored:
-        unapplied = _missing_migrations(restored)
+        unapplied = missing_migrations(restored)
         restored_counts = {} if unapplied else _count_rows(restored, tables)
     with _connection_to(database, database["NAME"], alias="restore_check_live") as live:
         live_counts = _count_rows(live, tables)

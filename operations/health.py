@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import DatabaseError, connections
-from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from health_check import Cache, Database, HealthCheck
@@ -21,6 +20,7 @@ from health_check.contrib.psutil import Disk
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
+from .migration_state import missing_migrations
 from .replica import REPLICA, replica_configured
 
 OK, TOO_MANY_REQUESTS, UNAVAILABLE = 200, 429, 503
@@ -36,14 +36,14 @@ class MigrationsApplied(HealthCheck):
     def run(self):
         connection = connections[self.alias]
         try:
-            executor = MigrationExecutor(connection)
-            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+            missing = missing_migrations(connection)
         except DatabaseError as error:
             raise ServiceUnavailable("Migration state unreadable") from error
         finally:
+            # The checks run in worker threads; their connections must not linger.
             connection.close()
-        if plan:
-            raise ServiceUnavailable(f"{len(plan)} migration(s) not applied")
+        if missing:
+            raise ServiceUnavailable(f"{len(missing)} migration(s) not applied")
 
 
 def _checks():

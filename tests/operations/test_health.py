@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 
 from tests.factories import PatientFactory
@@ -72,8 +73,24 @@ def test_the_limit_is_counted_in_the_shared_cache(client, settings):
 
 
 def _cache_keys() -> list[str]:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT cache_key FROM upright_cache")
         return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_missing_migration_makes_it_unhealthy(client):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT app, name, applied FROM django_migrations WHERE app = 'operations'")
+        removed = cursor.fetchall()
+        cursor.execute("DELETE FROM django_migrations WHERE app = 'operations'")
+    try:
+        response = client.get(HEALTH)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)", removed
+            )
+    assert response.status_code == 503
+    assert "MigrationsApplied: Unavailable: 1 migration(s) not applied" in response.content.decode()
+    assert "Database: OK" in response.content.decode()
