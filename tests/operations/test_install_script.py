@@ -13,7 +13,7 @@ pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash
 
 
 def run_install(env_file: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         ["bash", str(INSTALL)],  # noqa: S607
         env={"PATH": "/usr/bin:/bin", "UPRIGHT_ENV_FILE": str(env_file)},
         capture_output=True,
