@@ -49,4 +49,4 @@ def test_the_example_settings_name_every_setting_the_app_reads():
     read |= set(re.findall(r'"(GUNICORN_(?:WORKERS|TIMEOUT))"', gunicorn_file))
     missing = sorted(name for name in read if f"{name}=" not in example)
     assert read
-    assert missing == []
+    assert missing == [], "add these to deploy/upright.env.example (commented out if optional)"
