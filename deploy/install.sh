@@ -134,14 +134,8 @@ done
 systemctl start upright.target upright-backup.timer upright-restore-check.timer
 
 say "nginx site"
-upstreams=""
-for port in $UPRIGHT_APP_PORTS; do
-  upstreams+="server 127.0.0.1:$port max_fails=1 fail_timeout=10s; "
-done
-export UPRIGHT_UPSTREAM_SERVERS="$upstreams" UPRIGHT_HTTP_LISTEN=80 UPRIGHT_HTTPS_LISTEN=443 \
-  UPRIGHT_NGINX_LOG_DIR=/var/log/nginx UPRIGHT_SERVER_NAME UPRIGHT_TLS_CERT UPRIGHT_TLS_KEY
-envsubst '${UPRIGHT_UPSTREAM_SERVERS} ${UPRIGHT_HTTP_LISTEN} ${UPRIGHT_HTTPS_LISTEN} ${UPRIGHT_NGINX_LOG_DIR} ${UPRIGHT_SERVER_NAME} ${UPRIGHT_TLS_CERT} ${UPRIGHT_TLS_KEY}' \
-  < "$APP_DIR/deploy/nginx/upright.conf.template" > /etc/nginx/sites-available/upright
+UPRIGHT_HTTP_LISTEN=80 UPRIGHT_HTTPS_LISTEN=443 UPRIGHT_NGINX_LOG_DIR=/var/log/nginx \
+  "$APP_DIR/deploy/nginx/render-site" > /etc/nginx/sites-available/upright
 ln -sf /etc/nginx/sites-available/upright /etc/nginx/sites-enabled/upright
 rm -f /etc/nginx/sites-enabled/default
 nginx -t -q
