@@ -229,7 +229,7 @@ for _database in DATABASES.values():
     )
 DATABASE_ROUTERS = ["operations.replica.ReplicaRouter"]
 # Pages whose reads may be a few seconds behind: figures, reports and exports.
-REPLICA_VIEWS = frozenset({"triage:outcomes"})
+REPLICA_VIEWS = frozenset({"triage:outcomes", "fhir:everything"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
