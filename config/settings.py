@@ -229,7 +229,14 @@ for _database in DATABASES.values():
     )
 DATABASE_ROUTERS = ["operations.replica.ReplicaRouter"]
 # Pages whose reads may be a few seconds behind: figures, reports and exports.
-REPLICA_VIEWS = frozenset({"triage:outcomes", "fhir:everything"})
+REPLICA_VIEWS = frozenset(
+    {
+        "triage:outcomes",
+        "fhir:everything",
+        "cdshooks:rule_feedback",
+        "cdshooks:rule_feedback_csv",
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -45,7 +45,7 @@ def test_the_example_settings_name_every_setting_the_app_reads():
     example = (INSTALL.parent / "upright.env.example").read_text()
     settings_file = (INSTALL.parents[1] / "config" / "settings.py").read_text()
     gunicorn_file = (INSTALL.parent / "gunicorn.conf.py").read_text()
-    read = set(re.findall(r'"((?:DJANGO|DATABASE|AXES|UPRIGHT)_[A-Z_]+)"', settings_file))
+    read = set(re.findall(r'"((?:DJANGO|DATABASE|AXES|UPRIGHT|CDS_HOOKS)_[A-Z_]+)"', settings_file))
     read |= set(re.findall(r'"(GUNICORN_(?:WORKERS|TIMEOUT))"', gunicorn_file))
     missing = sorted(name for name in read if f"{name}=" not in example)
     assert read
