@@ -115,11 +115,13 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "corsheaders",
+    "health_check",
     "accounts",
     "patients",
     "triage",
     "fhir",
     "cdshooks",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +143,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "accounts.middleware.no_store_when_signed_in",
     "accounts.admin_input.AdminInputMiddleware",
+    "operations.replica.ReplicaReadsMiddleware",
 ]
 
 # Benchmark views and timing headers (config/benchmark.py, `make bench-scale`): loopback only.
@@ -212,6 +215,31 @@ else:
             "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
             "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
         }
+# A streaming read replica of the primary, for the pages listed in REPLICA_VIEWS
+# (operations/replica.py); everything else reads and writes the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.config(
+        env="DATABASE_REPLICA_URL",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+# pgbouncer in transaction mode hands each transaction to any server connection, so
+# cursors that outlive a transaction (Django's .iterator() on PostgreSQL) must be off.
+for _database in DATABASES.values():
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+        "DATABASE_DISABLE_SERVER_SIDE_CURSORS", False
+    )
+DATABASE_ROUTERS = ["operations.replica.ReplicaRouter"]
+# Pages whose reads may be a few seconds behind: figures, reports and exports.
+REPLICA_VIEWS = frozenset(
+    {
+        "triage:outcomes",
+        "fhir:everything",
+        "cdshooks:rule_feedback",
+        "cdshooks:rule_feedback_csv",
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -229,6 +257,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Shared by every app server: a table in the database, never process memory or local files.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "upright_cache",
+    }
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "triage:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -338,6 +374,15 @@ WHITENOISE_USE_FINDERS = DEBUG
 UPRIGHT_FHIR_CANONICAL_BASE = os.environ.get(
     "UPRIGHT_FHIR_CANONICAL_BASE", "https://upright.invalid/fhir"
 ).rstrip("/")
+
+# Backups (manage.py backup / restore_check): where the dumps go and how many are kept.
+BACKUP_DIR = Path(os.environ.get("UPRIGHT_BACKUP_DIR", BASE_DIR / "backups"))
+BACKUP_KEEP = env_int("UPRIGHT_BACKUP_KEEP", 14)
+# Behind pgbouncer, dump and restore over a direct connection to PostgreSQL instead.
+BACKUP_DATABASE_URL = os.environ.get("UPRIGHT_BACKUP_DATABASE_URL", "")
+# /health/ answers at most this many requests a minute per client address, across all
+# app servers (counted in the shared cache); the proxy limits each client first.
+HEALTH_CHECKS_PER_MINUTE = env_int("UPRIGHT_HEALTH_CHECKS_PER_MINUTE", 60)
 
 # The audit trail is read-only: no "revert" to a past version from the admin (accounts/audit.py).
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # CDS Hooks: outside the staff sign-in; each call carries the EHR's signed JWT.
     path("", include("cdshooks.urls")),
+    path("", include("operations.urls")),
 ]
 if settings.UPRIGHT_BENCHMARK:
     # Benchmark-only (make bench-scale); the views also refuse to answer when the setting is off.

@@ -297,6 +297,8 @@ ROWS: list[Row] = [
     Row("triage:visit_add", EVERY_ROLE, pk_of("encounter"), chart_access="add visit"),
     Row("triage:escalation_close", STAFF, pk_of("escalation"), chart_access="escalation"),
     Row("triage:outcomes", STAFF),
+    # Operations (issue 14): the health check answers the proxy and monitoring, signed in or not.
+    Row("operations:health", EVERY_ROLE, open=True),
     # The admin site (issue 6): clinicians and administrators only.
     Row("admin:login", EVERY_ROLE, open=True),
     Row("admin:logout", STAFF, method="post"),

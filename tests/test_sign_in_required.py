@@ -5,9 +5,9 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# Pages that must stay open: the sign-in pages themselves, the FHIR API's metadata, and the
-# session clock (it answers "signed out").
-OPEN_PATTERNS = {"login", "admin:login", "fhir:metadata", "session_status"}
+# Pages that must stay open: the sign-in pages themselves, the FHIR API's metadata, the
+# session clock (it answers "signed out"), and the health check for the proxy and monitoring.
+OPEN_PATTERNS = {"login", "admin:login", "fhir:metadata", "session_status", "operations:health"}
 # The FHIR API answers 401 with an OperationOutcome where pages redirect to sign-in.
 API_NAMESPACE = "fhir:"
 # Outside the staff sign-in with their own authentication: an EHR's signed JWT (cdshooks/auth.py).
