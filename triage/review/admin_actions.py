@@ -34,9 +34,6 @@ class ReviewPanelMixin:
 
     change_form_template = "admin/review/change_form.html"
 
-    class Media:
-        css = {"all": ["css/admin-review.css"]}
-
     def review_context(self, request, record) -> dict:
         return {}
 
