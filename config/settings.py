@@ -234,3 +234,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# The clinic named on the patient's printed handout, with the number to call.
+UPRIGHT_CLINIC_NAME = os.environ.get("UPRIGHT_CLINIC_NAME", "").strip() or "the clinic"
+UPRIGHT_CLINIC_PHONE = os.environ.get("UPRIGHT_CLINIC_PHONE", "").strip()

@@ -11,7 +11,7 @@ from patients.models import ChartAccess, Patient
 class ChartAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who opened which chart and when; administrators list and filter it (view_chartaccess)."""
 
-    list_display = ["accessed_at", "user", "patient_mrn"]
+    list_display = ["accessed_at", "user", "patient_name"]
     # Plain filters: listing staff is cheap, while "only users in the log" or a date
     # drill-down would scan the whole (ever-growing) log on every page.
     list_filter = ["accessed_at", "user"]
@@ -23,9 +23,9 @@ class ChartAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
     list_per_page = 100
 
-    @admin.display(description="patient", ordering="patient__mrn")
-    def patient_mrn(self, access: ChartAccess) -> str:
-        return access.patient.mrn
+    @admin.display(description="patient", ordering="patient__family_name")
+    def patient_name(self, access: ChartAccess) -> str:
+        return access.patient.display_name_and_mrn
 
     def get_search_results(self, request, queryset, search_term):
         # Exact look-ups through the unique indexes, so a search stays fast on a long log.

@@ -13,6 +13,7 @@ from tests.factories import (
     RecommendationFactory,
     UrgentEncounterFactory,
 )
+from triage.review.display import encounter_label
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +47,7 @@ def test_clinician_signs_off_an_urgent_encounter_from_the_queue(page):
     button = page.get_by_role("button", name="Sign off as reviewed")
     button.focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_text(f"Signed off {encounter}.")).to_be_visible()
+    expect(page.get_by_text(f"Signed off {encounter_label(encounter)}.")).to_be_visible()
     assert_accessible(page, "the review queue after a sign-off")
     encounter.refresh_from_db()
     assert encounter.reviewed_by.username == "carl"

@@ -26,7 +26,7 @@ def test_nurse_signs_in_searches_registers_and_opens_a_chart(page):
     page.get_by_role("link", name="Patients", exact=True).click()
     page.get_by_label("Record number or name").fill("okafor")
     page.keyboard.press("Enter")
-    page.get_by_role("link", name="MRN-5150").click()
+    page.get_by_role("link", name="OKAFOR, Chidi").click()
     assert page.get_by_role("heading", name="OKAFOR, Chidi").is_visible()
 
     page.goto("/patients/new/")

@@ -295,3 +295,14 @@ def test_losing_the_race_on_the_token_returns_the_winners_encounter():
     assert encounter == winner[0]
     assert Encounter.objects.count() == 1
     assert not CarePlan.objects.exists()
+
+
+def test_reloading_the_review_of_a_submitted_intake_opens_its_care_plan(nurse_client):
+    token = fill_intake(nurse_client, PatientFactory())
+    review = nurse_client.get(step_url(token, "review"))
+    url = reverse("triage:intake_submit", args=[token])
+    nurse_client.post(url, {"reviewed": review.context["digest"]})
+    reload = nurse_client.get(step_url(token, "review"))
+    encounter = Encounter.objects.get()
+    assert reload.status_code == 302
+    assert reload["Location"] == reverse("triage:care_plan", args=[encounter.pk])

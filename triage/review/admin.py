@@ -24,10 +24,18 @@ from triage.models import (
     episode_status_label,
 )
 from triage.review import services as review
-from triage.review.admin_actions import VoidAdminMixin
+from triage.review.admin_actions import NamedRecordAdminMixin, VoidAdminMixin
 from triage.review.admin_encounters import VoidedFilter, badge, flag_labels
+from triage.review.display import encounter_label, follow_up_label
 
 UPCOMING_DAYS = 7
+
+
+def _record_link(record, label: str) -> str:
+    url = reverse(
+        f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk]
+    )
+    return format_html('<a href="{}">{}</a>', url, label)
 
 
 def _json(value) -> str:
@@ -82,7 +90,7 @@ class EscalationStateFilter(admin.SimpleListFilter):
 class FollowUpAdmin(VoidAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
     list_display = [
         "due_date",
-        "patient_mrn",
+        "patient_name",
         "purpose",
         "status",
         "timing",
@@ -98,7 +106,7 @@ class FollowUpAdmin(VoidAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
     actions = ["void_selected"]
     history_list_display = ["status", "due_date", "voided_at"]
     fields = [
-        "encounter",
+        "encounter_link",
         "due_date",
         "plan_day",
         "purpose",
@@ -119,9 +127,13 @@ class FollowUpAdmin(VoidAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
     def void_record(self, *, record, user, reason, now) -> bool:
         return review.void_follow_up(follow_up=record, user=user, reason=reason, now=now)
 
-    @admin.display(description="patient", ordering="encounter__patient__mrn")
-    def patient_mrn(self, follow_up: FollowUp) -> str:
-        return follow_up.encounter.patient.mrn
+    @admin.display(description="patient", ordering="encounter__patient__family_name")
+    def patient_name(self, follow_up: FollowUp) -> str:
+        return follow_up.encounter.patient.display_name_and_mrn
+
+    @admin.display(description="encounter")
+    def encounter_link(self, follow_up: FollowUp) -> str:
+        return _record_link(follow_up.encounter, encounter_label(follow_up.encounter))
 
     @admin.display(description="when")
     def timing(self, follow_up: FollowUp) -> str:
@@ -148,10 +160,10 @@ class FollowUpAdmin(VoidAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
         return badge("record-voided", "Voided")
 
 
-class EscalationAdmin(ReadOnlyAdminMixin, AuditedAdmin):
+class EscalationAdmin(NamedRecordAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
     list_display = [
         "opened_at",
-        "patient_mrn",
+        "patient_name",
         "red_flag_labels",
         "source",
         "state",
@@ -168,7 +180,7 @@ class EscalationAdmin(ReadOnlyAdminMixin, AuditedAdmin):
     search_help_text = "Search by record number."
     history_list_display = ["outcome", "closed_at"]
     fields = [
-        "encounter",
+        "encounter_link",
         "visit",
         "red_flag_labels",
         "opened_at",
@@ -180,9 +192,13 @@ class EscalationAdmin(ReadOnlyAdminMixin, AuditedAdmin):
     ]
     readonly_fields = fields
 
-    @admin.display(description="patient", ordering="encounter__patient__mrn")
-    def patient_mrn(self, escalation: Escalation) -> str:
-        return escalation.encounter.patient.mrn
+    @admin.display(description="patient", ordering="encounter__patient__family_name")
+    def patient_name(self, escalation: Escalation) -> str:
+        return escalation.encounter.patient.display_name_and_mrn
+
+    @admin.display(description="encounter")
+    def encounter_link(self, escalation: Escalation) -> str:
+        return _record_link(escalation.encounter, encounter_label(escalation.encounter))
 
     @admin.display(description="red flags")
     def red_flag_labels(self, escalation: Escalation) -> str:
@@ -218,10 +234,10 @@ class RecommendationInline(ReadOnlyInline):
     show_change_link = False
 
 
-class CarePlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CarePlanAdmin(NamedRecordAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "encounter",
-        "patient_mrn",
+        "patient_name",
         "pathway",
         "ruleset",
         "red_flag_labels",
@@ -232,13 +248,17 @@ class CarePlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     search_fields = ["encounter__patient__mrn"]
     search_help_text = "Search by record number."
-    fields = ["encounter", "ruleset", "pathway", "red_flag_labels", "facts", "created_at"]
+    fields = ["encounter_link", "ruleset", "pathway", "red_flag_labels", "facts", "created_at"]
     readonly_fields = fields
     inlines = [RecommendationInline]
 
-    @admin.display(description="patient", ordering="encounter__patient__mrn")
-    def patient_mrn(self, plan: CarePlan) -> str:
-        return plan.encounter.patient.mrn
+    @admin.display(description="patient", ordering="encounter__patient__family_name")
+    def patient_name(self, plan: CarePlan) -> str:
+        return plan.encounter.patient.display_name_and_mrn
+
+    @admin.display(description="encounter")
+    def encounter_link(self, plan: CarePlan) -> str:
+        return _record_link(plan.encounter, encounter_label(plan.encounter))
 
     @admin.display(description="red flags")
     def red_flag_labels(self, plan: CarePlan) -> str:
@@ -249,10 +269,10 @@ class CarePlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return _json(plan.input_facts)
 
 
-class VisitRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class VisitRecordAdmin(NamedRecordAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "visit_date",
-        "patient_mrn",
+        "patient_name",
         "day",
         "pain_score",
         "global_change",
@@ -265,7 +285,7 @@ class VisitRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["follow_up__encounter__patient__mrn"]
     search_help_text = "Search by record number."
     readonly_fields = [
-        "follow_up",
+        "follow_up_link",
         "visit_date",
         "day",
         "pain_score",
@@ -288,9 +308,13 @@ class VisitRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = readonly_fields
     inlines = [RecommendationInline]
 
-    @admin.display(description="patient", ordering="follow_up__encounter__patient__mrn")
-    def patient_mrn(self, visit: VisitRecord) -> str:
-        return visit.follow_up.encounter.patient.mrn
+    @admin.display(description="patient", ordering="follow_up__encounter__patient__family_name")
+    def patient_name(self, visit: VisitRecord) -> str:
+        return visit.follow_up.encounter.patient.display_name_and_mrn
+
+    @admin.display(description="follow-up")
+    def follow_up_link(self, visit: VisitRecord) -> str:
+        return _record_link(visit.follow_up, follow_up_label(visit.follow_up))
 
     @admin.display(description="assessment", ordering="outcome_status")
     def outcome(self, visit: VisitRecord) -> str:
