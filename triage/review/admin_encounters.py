@@ -204,7 +204,14 @@ class EncounterAdmin(SignOffAdminMixin, VoidAdminMixin, ReadOnlyAdminMixin, Audi
         ("History and medicines", {"fields": _as_shown(HISTORY_FIELDS)}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-    readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
+    # Every column stays read-only, also those shown through a display column (patient_link,
+    # the yes/no answers as words).
+    readonly_fields = [
+        *(field for _, options in fieldsets for field in options["fields"]),
+        "patient",
+        "needs_review",
+        *YES_NO_FIELDS,
+    ]
 
     def void_record(self, *, record, user, reason, now) -> bool:
         return review.void_encounter(encounter=record, user=user, reason=reason, now=now)
