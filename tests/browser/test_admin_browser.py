@@ -38,11 +38,14 @@ def test_clinician_signs_off_an_urgent_encounter_from_the_queue(page):
 
     page.get_by_role("link", name="Clinical review").click()
     page.get_by_role("link", name="Encounters awaiting review").first.click()
+    page.wait_for_url("**/encounterawaitingreview/")
     expect(page.get_by_text("Urgent – awaiting sign-off").first).to_be_visible()
     page.get_by_role("link", name=f"{encounter.occurred_at:%d}", exact=False).first.click()
 
+    page.wait_for_url("**/change/")
+    # Shown twice: in the summary's cards and in the stored snapshot below the fields.
     expect(
-        page.get_by_text("Arrange urgent imaging and a specialist opinion today.")
+        page.get_by_text("Arrange urgent imaging and a specialist opinion today.").first
     ).to_be_visible()
     button = page.get_by_role("button", name="Sign off as reviewed")
     button.focus()
