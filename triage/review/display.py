@@ -61,7 +61,7 @@ def yes_no(value: bool | None, *, key: str = "") -> str:
     if value is None:
         return "Not answered"
     if value and key in RED_FLAG_KEYS:
-        return format_html('<strong class="answer-red-flag">Yes (red flag)</strong>')
+        return format_html('<strong class="answer-red-flag">{}</strong>', "Yes (red flag)")
     return "Yes" if value else "No"
 
 
