@@ -35,6 +35,14 @@ class StaffUserAdmin(UserAdmin):
     """Administrators manage accounts; only a superuser can grant superuser or raw permissions."""
 
     form = StaffUserChangeForm
+    # A member of staff has one role: plain checkboxes, not the two-box picker, whose script
+    # adds an aria-label to a bare <span> (a prohibited ARIA attribute).
+    filter_horizontal = ()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

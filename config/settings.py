@@ -424,3 +424,6 @@ CORS_URLS_REGEX = r"^/cds-services(/.*)?$"
 CORS_ALLOW_METHODS = ["GET", "POST", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["authorization", "content-type"]
 CORS_ALLOW_CREDENTIALS = False
+# The clinic named on the patient's printed handout, with the number to call.
+UPRIGHT_CLINIC_NAME = os.environ.get("UPRIGHT_CLINIC_NAME", "").strip() or "the clinic"
+UPRIGHT_CLINIC_PHONE = os.environ.get("UPRIGHT_CLINIC_PHONE", "").strip()

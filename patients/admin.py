@@ -17,7 +17,7 @@ from patients.models import ChartAccess, Patient
 class ChartAccessAdmin(ListColumnsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who opened which chart and when; administrators list and filter it (view_chartaccess)."""
 
-    list_display = ["accessed_at", "user", "patient_mrn", "page"]
+    list_display = ["accessed_at", "user", "patient_name", "page"]
     # Plain filters: listing staff is cheap, while "only users in the log" or a date
     # drill-down would scan the whole (ever-growing) log on every page.
     list_filter = ["accessed_at", "user"]
@@ -58,9 +58,9 @@ class ChartAccessAdmin(ListColumnsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         response["Content-Disposition"] = 'attachment; filename="chart-accesses.csv"'
         return response
 
-    @admin.display(description="patient", ordering="patient__mrn")
-    def patient_mrn(self, access: ChartAccess) -> str:
-        return access.patient.mrn
+    @admin.display(description="patient", ordering="patient__family_name")
+    def patient_name(self, access: ChartAccess) -> str:
+        return access.patient.display_name_and_mrn
 
     def get_search_results(self, request, queryset, search_term):
         # Exact look-ups through the unique indexes, so a search stays fast on a long log.

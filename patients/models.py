@@ -112,6 +112,11 @@ class Patient(models.Model):
     def display_name(self) -> str:
         return f"{self.family_name.upper()}, {self.given_name}"
 
+    @property
+    def display_name_and_mrn(self) -> str:
+        """How staff pages name a patient: "OKAFOR, Chidi (MRN-1)". Not for logs (see __str__)."""
+        return f"{self.display_name} ({self.mrn})"
+
     def age_on(self, day: datetime.date) -> int:
         """Age in whole years on the given day."""
         had_birthday = (day.month, day.day) >= (self.date_of_birth.month, self.date_of_birth.day)

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts import roles
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import make_user
 from tests.factories import (
     CarePlanFactory,
@@ -13,6 +13,7 @@ from tests.factories import (
     RecommendationFactory,
     UrgentEncounterFactory,
 )
+from triage.review.display import encounter_label
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,16 +38,20 @@ def test_clinician_signs_off_an_urgent_encounter_from_the_queue(page):
 
     page.get_by_role("link", name="Clinical review").click()
     page.get_by_role("link", name="Encounters awaiting review").first.click()
+    page.wait_for_url("**/encounterawaitingreview/")
     expect(page.get_by_text("Urgent – awaiting sign-off").first).to_be_visible()
     page.get_by_role("link", name=f"{encounter.occurred_at:%d}", exact=False).first.click()
 
+    page.wait_for_url("**/change/")
+    # Shown twice: in the summary's cards and in the stored snapshot below the fields.
     expect(
-        page.get_by_text("Arrange urgent imaging and a specialist opinion today.")
+        page.get_by_text("Arrange urgent imaging and a specialist opinion today.").first
     ).to_be_visible()
     button = page.get_by_role("button", name="Sign off as reviewed")
     button.focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_text(f"Signed off {encounter}.")).to_be_visible()
+    expect(page.get_by_text(f"Signed off {encounter_label(encounter)}.")).to_be_visible()
+    assert_accessible(page, "the review queue after a sign-off")
     encounter.refresh_from_db()
     assert encounter.reviewed_by.username == "carl"
     assert page.csp_violations == []
@@ -74,6 +79,7 @@ def test_admin_pages_raise_no_csp_violations(page):
         response = page.goto(path)
         assert response.status == 200, path
         page.wait_for_load_state("networkidle")
+        assert_accessible(page, path)
     assert page.csp_violations == []
 
 
@@ -86,6 +92,7 @@ def test_void_from_the_encounter_page_with_the_keyboard(page):
 
     page.get_by_role("button", name="Void this encounter").click()
     expect(page.get_by_role("alert")).to_be_visible()
+    assert_accessible(page, "the void page, refused without a reason")
     reason = page.get_by_label("Reason for voiding")
     expect(reason).to_have_attribute("aria-invalid", "true")
 

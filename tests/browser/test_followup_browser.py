@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts import roles
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import make_user
 from tests.factories import PatientFactory, make_conservative_episode
 from triage.guideline import VISIT_FACT_SPECS
@@ -49,6 +49,7 @@ def test_nurse_records_a_visit_from_the_worklist(page):
 
     expect(page.get_by_role("heading", name="Episode status: Improving")).to_be_visible()
     expect(page.get_by_text("Turning my head to drive")).to_be_visible()
+    assert_accessible(page, "the follow-up after the visit")
     visit = VisitRecord.objects.get()
     assert (visit.day, visit.pain_score, visit.activity_1_score) == (14, 3, 6)
     assert visit.follow_up.status == FollowUpStatus.COMPLETED
@@ -74,6 +75,7 @@ def test_missing_answers_are_listed_at_the_top_and_marked_on_the_fields(page):
     page.get_by_role("button", name="Save the visit").click()
 
     summary = page.get_by_role("alert")
+    assert_accessible(page, "the visit form, refused")
     expect(summary).to_contain_text("Pain score: The pain score must be a whole number")
     summary.get_by_role("link", name="Fever: Answer yes or no.").click()
     assert page.evaluate("document.activeElement.id") == "id_fever_0"

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts import roles
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import assert_accessible, check_page, sign_in
 from tests.conftest import make_user
 from tests.factories import PatientFactory
 from triage.guideline import FACT_SPECS
@@ -65,6 +65,7 @@ def test_nurse_completes_a_conservative_intake_from_the_chart(page):
     _history_all_no(page)
 
     page.get_by_role("heading", name="Review the intake").wait_for()
+    check_page(page, "intake review")
     assert page.get_by_text("No red flag was answered yes.").is_visible()
     submit = page.get_by_role("button", name="Submit intake and see the care plan")
     submit.focus()
@@ -79,6 +80,7 @@ def test_nurse_completes_a_conservative_intake_from_the_chart(page):
     assert page.get_by_role("alert").count() == 0
     page.get_by_role("link", name="Patient handout (print)").click()
     assert page.get_by_role("heading", name="Get urgent medical help if you notice").is_visible()
+    assert_accessible(page, "the handout")
     assert page.csp_violations == []
 
 
@@ -97,17 +99,20 @@ def test_nurse_completes_an_urgent_intake_from_the_home_page(page):
     page.get_by_role("button", name="Save and continue").click()
     assert page.get_by_role("alert").first.is_visible()
     assert page.get_by_text("Answer yes or no.").first.is_visible()
+    check_page(page, "intake red-flag step refused")
     _red_flags_with_the_keyboard(page, yes={"fever"})
     _history_all_no(page)
 
     page.get_by_role("heading", name="Review the intake").wait_for()
     assert page.get_by_role("heading", name="Red flags answered yes").is_visible()
+    check_page(page, "intake review urgent")
     page.get_by_role("button", name="Submit intake and see the care plan").click()
 
     page.get_by_role("heading", name="Care plan").wait_for()
     banner = page.get_by_role("alert")
     assert banner.is_visible()
     assert "Red flags found" in banner.inner_text()
+    assert_accessible(page, "the urgent care plan")
     assert "fever" in banner.inner_text()
     encounter = Encounter.objects.get()
     assert (encounter.pathway, encounter.episode_status) == ("urgent", "escalated")

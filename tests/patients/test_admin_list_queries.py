@@ -67,8 +67,9 @@ def test_record_pages_query_count_does_not_grow_with_visits_or_recommendations(
     VisitRecordFactory(follow_up__encounter=encounter, recorded_by=clinician)
     EscalationFactory(encounter=encounter)
     pages = {
-        # Each includes the chart-access record: its patient look-up and the insert.
-        reverse("admin:triage_encounter_change", args=[encounter.pk]): 14,
+        # Each includes the chart-access record (its patient look-up and the insert); the
+        # encounter comes with its patient, recorder and care plan in one query.
+        reverse("admin:triage_encounter_change", args=[encounter.pk]): 11,
         reverse("admin:patients_patient_change", args=[encounter.patient.pk]): 8,
     }
     for url, queries in pages.items():

@@ -15,6 +15,7 @@ from tests.factories import (
 )
 from triage.models import Encounter, EpisodeStatus, Escalation, FollowUp
 from triage.review import services as review
+from triage.review.display import record_label
 
 pytestmark = pytest.mark.django_db
 
@@ -216,5 +217,5 @@ def test_voiding_from_the_review_queue_returns_to_the_queue_without_a_missing_re
         "admin:triage_encounterawaitingreview_changelist"
     )
     shown = [str(message) for message in response.context["messages"]]
-    assert any(message.startswith("Voided 1") for message in shown)
+    assert f"Voided {record_label(encounter)}." in shown
     assert not any("doesn’t exist" in message for message in shown)

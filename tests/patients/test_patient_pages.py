@@ -181,3 +181,10 @@ def test_duplicate_confirmation_is_only_asked_once_a_duplicate_is_found(nurse_cl
     warned = nurse_client.post(reverse("patients:create"), VALID).content.decode()
     assert 'type="checkbox" name="confirm_not_duplicate"' in warned
     assert "Possible duplicate: A patient with the same name" in warned
+
+
+def test_the_patients_name_links_to_the_chart(nurse_client):
+    patient = PatientFactory(family_name="Okafor", given_name="Chidi")
+    response = nurse_client.get(reverse("patients:list"))
+    chart = reverse("triage:patient_chart", args=[patient.pk])
+    assert f'<a href="{chart}">OKAFOR, Chidi</a>' in response.content.decode()

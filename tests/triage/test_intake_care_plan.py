@@ -193,3 +193,13 @@ def test_voided_encounter_is_marked_first_and_has_no_handout(nurse_client, clini
     handout = _page(nurse_client, "triage:handout", encounter)
     assert "must not be given to the patient" in handout
     assert "You need to see a doctor urgently" not in handout
+
+
+def test_handout_names_the_clinic_and_its_number_and_has_a_print_button(nurse_client, settings):
+    settings.UPRIGHT_CLINIC_NAME = "Riverside Spine Clinic"
+    settings.UPRIGHT_CLINIC_PHONE = "0161 496 0000"
+    encounter = _submitted(nurse_client, red_flags={"fever": "yes"})
+    html = _page(nurse_client, "triage:handout", encounter)
+    assert "call Riverside Spine Clinic on 0161 496 0000" in html
+    assert "data-print-button" in html
+    assert 'src="/static/js/print.js"' in html

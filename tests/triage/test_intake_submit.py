@@ -322,3 +322,14 @@ def test_an_emergency_or_urgent_intake_opens_an_escalation(nurse_client, red_fla
     page = nurse_client.get(reverse("triage:care_plan", args=[encounter.pk])).content.decode()
     assert 'role="alert"' in page
     assert ">Do now</h2>" not in page
+
+
+def test_reloading_the_review_of_a_submitted_intake_opens_its_care_plan(nurse_client):
+    token = fill_intake(nurse_client, PatientFactory())
+    review = nurse_client.get(step_url(token, "review"))
+    url = reverse("triage:intake_submit", args=[token])
+    nurse_client.post(url, {"reviewed": review.context["digest"]})
+    reload = nurse_client.get(step_url(token, "review"))
+    encounter = Encounter.objects.get()
+    assert reload.status_code == 302
+    assert reload["Location"] == reverse("triage:care_plan", args=[encounter.pk])

@@ -200,9 +200,23 @@ def encounter_with_plan(pk: int):
 
 def arrange(encounter: Encounter) -> StoredPlan:
     """Split a stored plan into the critical banner and the page's groups, in stored order."""
+    critical, groups = group_recommendations(encounter.care_plan.recommendations.all())
+    return StoredPlan(
+        encounter=encounter,
+        critical=critical,
+        groups=groups,
+        follow_ups=list(encounter.follow_ups.all()),
+        escalations=list(encounter.escalations.all()),
+    )
+
+
+def group_recommendations(
+    recommendations,
+) -> tuple[list[Recommendation], list[RecommendationGroup]]:
+    """The critical items, and the others under the care plan page's headings, in stored order."""
     groups = {key: RecommendationGroup(str(key), title) for key, title in GROUP_TITLES}
     critical = []
-    for item in encounter.care_plan.recommendations.all():
+    for item in recommendations:
         if item.category == Category.URGENT or item.indicator == "critical":
             critical.append(item)
         elif item.category in groups:
@@ -210,13 +224,7 @@ def arrange(encounter: Encounter) -> StoredPlan:
         else:
             # A category this page does not know yet still shows, under "Consider".
             groups[Category.CONSIDER].items.append(item)
-    return StoredPlan(
-        encounter=encounter,
-        critical=critical,
-        groups=[group for group in groups.values() if group.items],
-        follow_ups=list(encounter.follow_ups.all()),
-        escalations=list(encounter.escalations.all()),
-    )
+    return critical, [group for group in groups.values() if group.items]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The nurse's intake: patient, presenting pain, red flags, history, review; then the care plan."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -164,6 +165,10 @@ def _review(request, draft, *, problems=None, submit_form=None):
 @records_chart_access("intake review", **_DRAFT)
 def intake_review(request, token):
     """Every answer on one page, red flags first, with an edit link to each step."""
+    # Reloaded after the submit (the draft is gone): the intake's care plan is the page to show.
+    submitted = selectors.submitted_encounter(token)
+    if submitted is not None:
+        return redirect("triage:care_plan", pk=submitted.pk)
     return _review(request, _own_draft(request, token))
 
 
@@ -227,5 +232,10 @@ def care_plan(request, pk):
 def handout(request, pk):
     """The patient's printable handout for a stored care plan."""
     plan = selectors.arrange(get_object_or_404(selectors.encounter_with_plan(pk)))
-    context = {"plan": plan, "handout": selectors.handout(plan)}
+    context = {
+        "plan": plan,
+        "handout": selectors.handout(plan),
+        "clinic_name": settings.UPRIGHT_CLINIC_NAME,
+        "clinic_phone": settings.UPRIGHT_CLINIC_PHONE,
+    }
     return render(request, "triage/handout.html", context)

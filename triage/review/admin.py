@@ -31,10 +31,18 @@ from triage.models import (
     episode_status_label,
 )
 from triage.review import services as review
-from triage.review.admin_actions import VoidAdminMixin
+from triage.review.admin_actions import NamedRecordAdminMixin, VoidAdminMixin
 from triage.review.admin_encounters import VoidedFilter, badge, flag_labels
+from triage.review.display import encounter_label, follow_up_label
 
 UPCOMING_DAYS = 7
+
+
+def _record_link(record, label: str) -> str:
+    url = reverse(
+        f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk]
+    )
+    return format_html('<a href="{}">{}</a>', url, label)
 
 
 def _json(value) -> str:
@@ -132,7 +140,7 @@ class FollowUpAdmin(
 
     list_display = [
         "due_date",
-        "patient_mrn",
+        "patient_name",
         "purpose",
         "status",
         "timing",
@@ -148,7 +156,7 @@ class FollowUpAdmin(
     actions = ["void_selected"]
     history_list_display = ["status", "due_date", "voided_at"]
     fields = [
-        "encounter",
+        "encounter_link",
         "due_date",
         "plan_day",
         "purpose",
@@ -169,9 +177,13 @@ class FollowUpAdmin(
     def void_record(self, *, record, user, reason, now) -> bool:
         return review.void_follow_up(follow_up=record, user=user, reason=reason, now=now)
 
-    @admin.display(description="patient", ordering="encounter__patient__mrn")
-    def patient_mrn(self, follow_up: FollowUp) -> str:
-        return follow_up.encounter.patient.mrn
+    @admin.display(description="patient", ordering="encounter__patient__family_name")
+    def patient_name(self, follow_up: FollowUp) -> str:
+        return follow_up.encounter.patient.display_name_and_mrn
+
+    @admin.display(description="encounter")
+    def encounter_link(self, follow_up: FollowUp) -> str:
+        return _record_link(follow_up.encounter, encounter_label(follow_up.encounter))
 
     @admin.display(description="when")
     def timing(self, follow_up: FollowUp) -> str:
@@ -198,13 +210,15 @@ class FollowUpAdmin(
         return badge("record-voided", "Voided")
 
 
-class EscalationAdmin(ListColumnsMixin, ChartAccessAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
+class EscalationAdmin(
+    ListColumnsMixin, ChartAccessAdminMixin, NamedRecordAdminMixin, ReadOnlyAdminMixin, AuditedAdmin
+):
     chart_access_page = "admin escalation"
     patient_field = "encounter__patient_id"
 
     list_display = [
         "opened_at",
-        "patient_mrn",
+        "patient_name",
         "red_flag_labels",
         "source",
         "state",
@@ -221,7 +235,7 @@ class EscalationAdmin(ListColumnsMixin, ChartAccessAdminMixin, ReadOnlyAdminMixi
     search_help_text = "Search by record number."
     history_list_display = ["outcome", "closed_at"]
     fields = [
-        "encounter",
+        "encounter_link",
         "visit",
         "red_flag_labels",
         "opened_at",
@@ -233,9 +247,13 @@ class EscalationAdmin(ListColumnsMixin, ChartAccessAdminMixin, ReadOnlyAdminMixi
     ]
     readonly_fields = fields
 
-    @admin.display(description="patient", ordering="encounter__patient__mrn")
-    def patient_mrn(self, escalation: Escalation) -> str:
-        return escalation.encounter.patient.mrn
+    @admin.display(description="patient", ordering="encounter__patient__family_name")
+    def patient_name(self, escalation: Escalation) -> str:
+        return escalation.encounter.patient.display_name_and_mrn
+
+    @admin.display(description="encounter")
+    def encounter_link(self, escalation: Escalation) -> str:
+        return _record_link(escalation.encounter, encounter_label(escalation.encounter))
 
     @admin.display(description="red flags")
     def red_flag_labels(self, escalation: Escalation) -> str:
@@ -300,13 +318,19 @@ class RecommendationInline(ReadOnlyInline):
         return feedback_label(item)
 
 
-class CarePlanAdmin(ListColumnsMixin, ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class CarePlanAdmin(
+    ListColumnsMixin,
+    ChartAccessAdminMixin,
+    NamedRecordAdminMixin,
+    ReadOnlyAdminMixin,
+    admin.ModelAdmin,
+):
     chart_access_page = "admin care plan"
     patient_field = "encounter__patient_id"
 
     list_display = [
         "encounter",
-        "patient_mrn",
+        "patient_name",
         "pathway",
         "ruleset",
         "red_flag_labels",
@@ -318,13 +342,17 @@ class CarePlanAdmin(ListColumnsMixin, ChartAccessAdminMixin, ReadOnlyAdminMixin,
     list_defer = ("input_facts",)
     search_fields = ["encounter__patient__mrn"]
     search_help_text = "Search by record number."
-    fields = ["encounter", "ruleset", "pathway", "red_flag_labels", "facts", "created_at"]
+    fields = ["encounter_link", "ruleset", "pathway", "red_flag_labels", "facts", "created_at"]
     readonly_fields = fields
     inlines = [RecommendationInline]
 
-    @admin.display(description="patient", ordering="encounter__patient__mrn")
-    def patient_mrn(self, plan: CarePlan) -> str:
-        return plan.encounter.patient.mrn
+    @admin.display(description="patient", ordering="encounter__patient__family_name")
+    def patient_name(self, plan: CarePlan) -> str:
+        return plan.encounter.patient.display_name_and_mrn
+
+    @admin.display(description="encounter")
+    def encounter_link(self, plan: CarePlan) -> str:
+        return _record_link(plan.encounter, encounter_label(plan.encounter))
 
     @admin.display(description="red flags")
     def red_flag_labels(self, plan: CarePlan) -> str:
@@ -336,14 +364,18 @@ class CarePlanAdmin(ListColumnsMixin, ChartAccessAdminMixin, ReadOnlyAdminMixin,
 
 
 class VisitRecordAdmin(
-    ListColumnsMixin, ChartAccessAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+    ListColumnsMixin,
+    ChartAccessAdminMixin,
+    NamedRecordAdminMixin,
+    ReadOnlyAdminMixin,
+    admin.ModelAdmin,
 ):
     chart_access_page = "admin visit"
     patient_field = "follow_up__encounter__patient_id"
 
     list_display = [
         "visit_date",
-        "patient_mrn",
+        "patient_name",
         "day",
         "pain_score",
         "global_change",
@@ -360,7 +392,7 @@ class VisitRecordAdmin(
     search_fields = ["follow_up__encounter__patient__mrn"]
     search_help_text = "Search by record number."
     readonly_fields = [
-        "follow_up",
+        "follow_up_link",
         "visit_date",
         "day",
         "pain_score",
@@ -383,9 +415,13 @@ class VisitRecordAdmin(
     fields = readonly_fields
     inlines = [RecommendationInline]
 
-    @admin.display(description="patient", ordering="follow_up__encounter__patient__mrn")
-    def patient_mrn(self, visit: VisitRecord) -> str:
-        return visit.follow_up.encounter.patient.mrn
+    @admin.display(description="patient", ordering="follow_up__encounter__patient__family_name")
+    def patient_name(self, visit: VisitRecord) -> str:
+        return visit.follow_up.encounter.patient.display_name_and_mrn
+
+    @admin.display(description="follow-up")
+    def follow_up_link(self, visit: VisitRecord) -> str:
+        return _record_link(visit.follow_up, follow_up_label(visit.follow_up))
 
     @admin.display(description="assessment", ordering="outcome_status")
     def outcome(self, visit: VisitRecord) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from triage.review import services as review
+from triage.review.display import record_label
 
 
 class VoidReasonForm(forms.Form):
@@ -29,13 +30,35 @@ class VoidReasonForm(forms.Form):
     )
 
 
-class ReviewPanelMixin:
-    """Adds a review panel (state and buttons) above the read-only record page."""
+class NamedRecordAdminMixin:
+    """Page titles and breadcrumbs name the patient ("OKAFOR, Chidi (MRN-1), intake of ..."),
+    where Django would use `__str__` (kept free of names because logs see it)."""
 
     change_form_template = "admin/review/change_form.html"
+    object_history_template = "admin/review/object_history.html"
 
-    class Media:
-        css = {"all": ["css/admin-review.css"]}
+    def record_context(self, request, record) -> dict:
+        label = record_label(record)
+        return {"subtitle": label, "record_label": label}
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The page's own object: naming it costs no query of its own.
+        if obj is not None:
+            context.update(self.record_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # Also renders one past version (history_form_view), whose context has no "object".
+        if "object" in context:
+            context["record_label"] = record_label(context["object"])
+        return super().render_history_view(request, template, context, **kwargs)
+
+    def history_view_title(self, request, obj):
+        return f"History of {record_label(obj)}"
+
+
+class ReviewPanelMixin(NamedRecordAdminMixin):
+    """Adds a review panel (state and buttons) above the read-only record page."""
 
     def review_context(self, request, record) -> dict:
         return {}
@@ -43,14 +66,11 @@ class ReviewPanelMixin:
     def admin_url(self, view: str, *args) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}", args=args)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        record = self.get_object(request, unquote(object_id))
-        if record is not None:
-            extra_context = {
-                **(extra_context or {}),
-                "review": self.review_context(request, record),
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
+    def record_context(self, request, record) -> dict:
+        return {
+            **super().record_context(request, record),
+            "review": self.review_context(request, record),
+        }
 
     def get_record_or_404(self, request, object_id):
         record = self.get_object(request, unquote(object_id))
@@ -97,7 +117,7 @@ class VoidAdminMixin(ReviewPanelMixin):
             raise PermissionDenied
         change_url = self.admin_url("change", record.pk)
         if record.voided_at is not None:
-            self.message_user(request, f"{record} was already voided.", messages.INFO)
+            self.message_user(request, f"{record_label(record)} was already voided.", messages.INFO)
             return HttpResponseRedirect(change_url)
         form = VoidReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -115,8 +135,11 @@ class VoidAdminMixin(ReviewPanelMixin):
             for record in records
         )
         skipped = len(records) - voided
-        noun = self.opts.verbose_name if voided == 1 else self.opts.verbose_name_plural
-        self.message_user(request, f"Voided {voided} {noun}.", messages.SUCCESS)
+        if voided == 1 and len(records) == 1:
+            self.message_user(request, f"Voided {record_label(records[0])}.", messages.SUCCESS)
+        else:
+            noun = self.opts.verbose_name if voided == 1 else self.opts.verbose_name_plural
+            self.message_user(request, f"Voided {voided} {noun}.", messages.SUCCESS)
         if skipped:
             self.message_user(
                 request, f"{skipped} already voided, left as they were.", messages.WARNING
@@ -125,9 +148,14 @@ class VoidAdminMixin(ReviewPanelMixin):
     def _void_page(self, request, *, records, form, from_action: bool):
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Void {self.opts.verbose_name_plural if len(records) > 1 else records[0]}",
+            "title": (
+                f"Void {self.opts.verbose_name_plural}"
+                if len(records) > 1
+                else f"Void {record_label(records[0])}"
+            ),
             "opts": self.opts,
             "records": records,
+            "labelled_records": [(record, record_label(record)) for record in records],
             "form": form,
             "from_action": from_action,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
@@ -192,7 +220,9 @@ class SignOffAdminMixin(ReviewPanelMixin):
             self.message_user(request, str(refusal), messages.ERROR)
             return HttpResponseRedirect(self.admin_url("change", encounter.pk))
         if signed:
-            self.message_user(request, f"Signed off {encounter}.", messages.SUCCESS)
+            self.message_user(request, f"Signed off {record_label(encounter)}.", messages.SUCCESS)
         else:
-            self.message_user(request, f"{encounter} was already signed off.", messages.INFO)
+            self.message_user(
+                request, f"{record_label(encounter)} was already signed off.", messages.INFO
+            )
         return HttpResponseRedirect(self.after_sign_off_url(encounter))

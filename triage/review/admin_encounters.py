@@ -7,6 +7,7 @@ admin: intake and visits happen in the app, where the engine runs.
 
 from django.contrib import admin
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -31,7 +32,8 @@ from triage.models import (
     episode_status_label,
 )
 from triage.review import services as review
-from triage.review.admin_actions import SignOffAdminMixin, VoidAdminMixin
+from triage.review.admin_actions import NamedRecordAdminMixin, SignOffAdminMixin, VoidAdminMixin
+from triage.review.display import encounter_summary, yes_no
 
 _PRESENTING_PAIN_FIELDS = [
     "age_years",
@@ -49,6 +51,29 @@ RED_FLAG_FIELDS = list(ASKED_RED_FLAG_KEYS)
 HISTORY_FIELDS = list(ASKED_HISTORY_KEYS)
 # Every fact the engine was given: shown, never edited (the stored plan was computed from them).
 INTAKE_FACT_FIELDS = [*_PRESENTING_PAIN_FIELDS, *RED_FLAG_FIELDS, *HISTORY_FIELDS]
+YES_NO_FIELDS = [
+    key
+    for key in INTAKE_FACT_FIELDS
+    if isinstance(Encounter._meta.get_field(key), models.BooleanField)
+]
+
+
+def _as_shown(keys: list[str]) -> list[str]:
+    # A yes/no answer is shown as a word by its `<key>_answer` column, not Django's icon.
+    return [f"{key}_answer" if key in YES_NO_FIELDS else key for key in keys]
+
+
+def _answer_column(key: str):
+    def answer(model_admin, encounter: Encounter) -> str:
+        return yes_no(getattr(encounter, key), key=key)
+
+    answer.__name__ = f"{key}_answer"
+    return admin.display(description=Encounter._meta.get_field(key).verbose_name)(answer)
+
+
+def patient_link(patient: Patient) -> str:
+    url = reverse("admin:patients_patient_change", args=[patient.pk])
+    return format_html('<a href="{}">{}</a>', url, patient.display_name_and_mrn)
 
 
 def flag_labels(keys) -> str:
@@ -156,7 +181,7 @@ class EncounterAdmin(
 
     list_display = [
         "occurred_at",
-        "patient_mrn",
+        "patient_name",
         "pathway",
         "red_flags",
         "episode_status",
@@ -183,23 +208,45 @@ class EncounterAdmin(
     inlines = [FollowUpInline, EscalationInline]
     history_list_display = ["episode_status", "reviewed_at", "voided_at"]
     fieldsets = [
-        (None, {"fields": ["patient", "occurred_at", "recorded_by", "status"]}),
+        (None, {"fields": ["patient_link", "occurred_at", "recorded_by", "status"]}),
         ("Outcome", {"fields": ["pathway", "episode_status", "care_plan_snapshot"]}),
-        ("Review", {"fields": ["needs_review", "reviewed_at", "reviewed_by"]}),
+        ("Review", {"fields": ["flagged_for_review", "reviewed_at", "reviewed_by"]}),
         ("Void", {"fields": ["voided_at", "voided_by", "void_reason"]}),
-        ("Presenting pain", {"fields": _PRESENTING_PAIN_FIELDS}),
-        ("Red-flag screen", {"fields": RED_FLAG_FIELDS}),
-        ("History and medicines", {"fields": HISTORY_FIELDS}),
+        ("Presenting pain", {"fields": _as_shown(_PRESENTING_PAIN_FIELDS)}),
+        ("Red-flag screen", {"fields": _as_shown(RED_FLAG_FIELDS)}),
+        ("History and medicines", {"fields": _as_shown(HISTORY_FIELDS)}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-    readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
+    # Every column stays read-only, also those shown through a display column (patient_link,
+    # the yes/no answers as words).
+    readonly_fields = [
+        *(field for _, options in fieldsets for field in options["fields"]),
+        "patient",
+        "needs_review",
+        *YES_NO_FIELDS,
+    ]
 
     def void_record(self, *, record, user, reason, now) -> bool:
         return review.void_encounter(encounter=record, user=user, reason=reason, now=now)
 
-    @admin.display(description="patient", ordering="patient__mrn")
-    def patient_mrn(self, encounter: Encounter) -> str:
-        return encounter.patient.mrn
+    def get_queryset(self, request):
+        # The record's page names the patient and sums up the plan: one query fetches them.
+        return super().get_queryset(request).select_related("patient", "recorded_by", "care_plan")
+
+    def record_context(self, request, record) -> dict:
+        return {**super().record_context(request, record), "summary": encounter_summary(record)}
+
+    @admin.display(description="patient", ordering="patient__family_name")
+    def patient_name(self, encounter: Encounter) -> str:
+        return encounter.patient.display_name_and_mrn
+
+    @admin.display(description="patient")
+    def patient_link(self, encounter: Encounter) -> str:
+        return patient_link(encounter.patient)
+
+    @admin.display(description="needs a clinician's review")
+    def flagged_for_review(self, encounter: Encounter) -> str:
+        return yes_no(encounter.needs_review)
 
     @admin.display(description="red flags")
     def red_flags(self, encounter: Encounter) -> str:
@@ -231,7 +278,7 @@ class EncounterAdmin(
 class EncounterAwaitingReviewAdmin(EncounterAdmin):
     """The review queue: unsigned urgent encounters first, then the oldest waiting."""
 
-    list_display = ["review", "occurred_at", "patient_mrn", "pathway", "red_flags"]
+    list_display = ["review", "occurred_at", "patient_name", "pathway", "red_flags"]
     list_display_links = ["occurred_at"]
     list_filter = ["pathway"]
     date_hierarchy = None
@@ -252,6 +299,7 @@ class EncounterAwaitingReviewAdmin(EncounterAdmin):
         )
         return (
             self.model._default_manager.awaiting_review()
+            .select_related("patient", "recorded_by", "care_plan")
             .annotate(urgent_first=urgent_first)
             .order_by("urgent_first", "occurred_at", "pk")
         )
@@ -299,11 +347,13 @@ class AwaitingReviewPatientFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PatientAdmin(ListColumnsMixin, ChartAccessAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
+class PatientAdmin(
+    ListColumnsMixin, ChartAccessAdminMixin, NamedRecordAdminMixin, ReadOnlyAdminMixin, AuditedAdmin
+):
     chart_access_page = "admin patient"
     patient_field = "pk"
 
-    list_display = ["mrn", "family_name", "given_name", "date_of_birth", "sex", "encounter_count"]
+    list_display = ["patient_name", "date_of_birth", "sex", "encounter_count"]
     list_filter = [AwaitingReviewPatientFilter, "sex", "created_at"]
     search_fields = ["mrn", "family_name", "given_name"]
     search_help_text = "Search by record number or any part of the name."
@@ -328,10 +378,17 @@ class PatientAdmin(ListColumnsMixin, ChartAccessAdminMixin, ReadOnlyAdminMixin, 
             .annotate(encounter_total=Coalesce(Subquery(per_patient), 0))
         )
 
+    @admin.display(description="patient", ordering="family_name")
+    def patient_name(self, patient: Patient) -> str:
+        return patient.display_name_and_mrn
+
     @admin.display(description="encounters", ordering="encounter_total")
     def encounter_count(self, patient: Patient) -> int:
         return patient.encounter_total
 
+
+for _key in YES_NO_FIELDS:
+    setattr(EncounterAdmin, f"{_key}_answer", _answer_column(_key))
 
 admin.site.register(Patient, PatientAdmin)
 admin.site.register(Encounter, EncounterAdmin)
