@@ -71,6 +71,34 @@ def test_open_escalations_come_first_oldest_first():
     assert groups[0].rows[0].what == "Red flags at intake: Fever"
 
 
+def test_emergency_escalations_come_before_older_urgent_ones():
+    now = timezone.now()
+    urgent = EscalationFactory(opened_at=now - datetime.timedelta(days=3))
+    emergency = EscalationFactory(
+        opened_at=now - datetime.timedelta(minutes=5),
+        priority="emergency",
+        red_flags=["progressive_neuro_deficit"],
+    )
+
+    rows = worklist.build_worklist(today=TODAY)[0].rows
+
+    assert [row.pk for row in rows] == [emergency.pk, urgent.pk]
+    assert [row.is_emergency for row in rows] == [True, False]
+    [alone] = worklist.build_worklist(today=TODAY, group="escalations")
+    assert [row.pk for row in alone.rows] == [emergency.pk, urgent.pk]
+
+
+def test_home_page_marks_an_emergency_escalation(nurse_client):
+    EscalationFactory(opened_at=timezone.now() - datetime.timedelta(days=1))
+    EscalationFactory(priority="emergency", red_flags=["cervical_arterial_signs"])
+
+    html = nurse_client.get(reverse("triage:home")).content.decode()
+
+    marked = html.index('class="table-danger worklist-emergency"')
+    assert marked < html.index(">Urgent</span>")
+    assert html.index(">Emergency</span>") < html.index(">Urgent</span>")
+
+
 def test_rows_carry_patient_record_number_purpose_and_due_date():
     patient = PatientFactory(mrn="MRN-42", family_name="Okafor", given_name="Chidi")
     visit = _due(-2, encounter=EncounterFactory(patient=patient), purpose="Six-week check")

@@ -238,24 +238,17 @@ class PainForm(IntakeStepForm):
         cleaned = super().clean()
         taking = cleaned.get("takes_muscle_relaxant")
         started = cleaned.get("muscle_relaxant_start")
-        onset = cleaned.get("onset_date")
         if taking is False:
             cleaned["muscle_relaxant_start"] = None
         elif taking and started is None and "muscle_relaxant_start" not in self.errors:
             self.add_error(
                 "muscle_relaxant_start", "Enter the date the patient started the muscle relaxant."
             )
-        elif taking and started is not None:
-            if started > self.today:
-                self.add_error(
-                    "muscle_relaxant_start", "The muscle relaxant start cannot be in the future."
-                )
-            elif onset is not None and started < onset:
-                self.add_error(
-                    "muscle_relaxant_start",
-                    "The muscle relaxant cannot have been started before the pain began "
-                    "(it must be on or after the date the pain began).",
-                )
+        elif taking and started is not None and started > self.today:
+            # A start before the onset is fine: the relaxant may be taken for another condition.
+            self.add_error(
+                "muscle_relaxant_start", "The muscle relaxant start cannot be in the future."
+            )
         return cleaned
 
 

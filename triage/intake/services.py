@@ -179,7 +179,10 @@ def _store_plan(
         bulk_create_with_history(visits, FollowUp, default_user=user, default_date=now)
     if plan.escalation_priority is not None:
         Escalation.objects.create(
-            encounter=encounter, red_flags=list(plan.red_flags), opened_at=now
+            encounter=encounter,
+            red_flags=list(plan.red_flags),
+            priority=str(plan.escalation_priority),
+            opened_at=now,
         )
 
 

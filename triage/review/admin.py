@@ -159,6 +159,7 @@ class EscalationAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
 
     list_display = [
         "opened_at",
+        "priority",
         "patient_mrn",
         "red_flag_labels",
         "source",
@@ -169,7 +170,7 @@ class EscalationAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
         "record_outcome",
     ]
     list_select_related = ["encounter__patient", "visit", "closed_by"]
-    list_filter = [EscalationStateFilter, "outcome", "opened_at"]
+    list_filter = [EscalationStateFilter, "priority", "outcome", "opened_at"]
     date_hierarchy = "opened_at"
     show_full_result_count = False
     search_fields = ["encounter__patient__mrn"]
@@ -178,10 +179,12 @@ class EscalationAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
     fields = [
         "encounter",
         "visit",
+        "priority",
         "red_flag_labels",
         "opened_at",
         "outcome",
         "outcome_note",
+        "cleared_red_flag_labels",
         "closed_by",
         "closed_at",
         "record_outcome",
@@ -195,6 +198,10 @@ class EscalationAdmin(ChartAccessAdminMixin, ReadOnlyAdminMixin, AuditedAdmin):
     @admin.display(description="red flags")
     def red_flag_labels(self, escalation: Escalation) -> str:
         return flag_labels(escalation.red_flags)
+
+    @admin.display(description="red flags cleared (serious cause excluded)")
+    def cleared_red_flag_labels(self, escalation: Escalation) -> str:
+        return flag_labels(escalation.cleared_red_flags)
 
     @admin.display(description="opened by")
     def source(self, escalation: Escalation) -> str:

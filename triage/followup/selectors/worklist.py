@@ -2,8 +2,8 @@
 
 The combined page costs five queries whatever the number of rows (each group's first rows, and
 one statement counting every group up to a cap); a group's own page costs two. Each walks an
-index: `escalation_open_idx` for escalations and the partial `followup_open_due_idx`
-(scheduled, not voided, by due date) for visits.
+index: `escalation_open_priority_idx` for escalations (emergency first) and the partial
+`followup_open_due_idx` (scheduled, not voided, by due date) for visits.
 """
 
 import datetime
@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from patients.models import Patient
 from triage.guideline import FACT_SPECS
-from triage.models import Escalation, FollowUp
+from triage.models import Escalation, EscalationPriority, FollowUp
 
 GROUPS = ("escalations", "overdue", "today", "week")
 GROUP_TITLES = {
@@ -51,6 +51,11 @@ class WorklistRow:
     due_date: datetime.date | None
     days_overdue: int
     opened_at: datetime.datetime | None = None
+    priority: str = ""  # an escalation's: "emergency" or "urgent"
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.priority == EscalationPriority.EMERGENCY
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +97,8 @@ def red_flag_labels(keys: list[str]) -> str:
 
 
 def open_escalations() -> QuerySet:
-    """Open escalations of non-voided records, oldest first."""
-    return Escalation.objects.open().order_by("opened_at", "pk")
+    """Open escalations of non-voided records: emergency first, then the oldest first."""
+    return Escalation.objects.open().most_pressing_first()
 
 
 def open_visits(group: str, today: datetime.date) -> QuerySet:
@@ -126,11 +131,19 @@ def _patient_name(family_name: str, given_name: str) -> str:
 
 
 def _escalation_rows(escalations: QuerySet) -> tuple[WorklistRow, ...]:
-    columns = ("pk", "opened_at", "red_flags", "visit__day", *_PATIENT_COLUMNS)
+    columns = ("pk", "opened_at", "red_flags", "priority", "visit__day", *_PATIENT_COLUMNS)
     rows = []
-    for pk, opened_at, flags, visit_day, patient_pk, mrn, family, given in escalations.values_list(
-        *columns
-    ):
+    for (
+        pk,
+        opened_at,
+        flags,
+        priority,
+        visit_day,
+        patient_pk,
+        mrn,
+        family,
+        given,
+    ) in escalations.values_list(*columns):
         source = "intake" if visit_day is None else f"day {visit_day} visit"
         rows.append(
             WorklistRow(
@@ -143,6 +156,7 @@ def _escalation_rows(escalations: QuerySet) -> tuple[WorklistRow, ...]:
                 due_date=None,
                 days_overdue=0,
                 opened_at=opened_at,
+                priority=priority,
             )
         )
     return tuple(rows)
