@@ -134,6 +134,16 @@ class Encounter(RedFlagAnswers, TimestampedModel, VoidableModel):
     )
     # Idempotency key of the intake that produced this encounter: a replayed submit finds it.
     intake_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # Set on the conservative plan a clinician made after excluding serious disease: the
+    # escalated encounter whose facts it reuses (decision table section 4).
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continuations",
+        verbose_name="continues the escalated encounter",
+    )
 
     # Presenting pain
     age_years = models.PositiveSmallIntegerField(
@@ -266,6 +276,12 @@ class Encounter(RedFlagAnswers, TimestampedModel, VoidableModel):
                 name="encounter_submitted_is_complete",
             ),
             void_has_reason("encounter"),
+            # One conservative plan (not voided) per escalated episode.
+            models.UniqueConstraint(
+                fields=["continues"],
+                condition=Q(continues__isnull=False, voided_at__isnull=True),
+                name="encounter_one_conservative_plan_per_episode",
+            ),
         ]
 
     def __str__(self):
@@ -330,6 +346,11 @@ class CarePlan(models.Model):
         return f"Care plan for encounter {self.encounter_id}"
 
 
+# The day-14 visit is the medicine review (decision table section 4): it asks the medicine
+# questions again, and when missed it stays a task on the worklist until a visit is recorded.
+MEDICINE_REVIEW_DAY = 14
+
+
 class FollowUpStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     COMPLETED = "completed", "Completed"
@@ -384,6 +405,12 @@ class FollowUp(TimestampedModel, VoidableModel):
                 name="followup_open_due_idx",
             ),
             models.Index(fields=["encounter", "due_date"], name="followup_encounter_due_idx"),
+            # The worklist's missed medicine reviews (a task until a visit is recorded).
+            models.Index(
+                fields=["due_date"],
+                condition=Q(status="missed", plan_day=MEDICINE_REVIEW_DAY, voided_at__isnull=True),
+                name="followup_missed_review_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -475,6 +502,15 @@ class VisitRecord(RedFlagAnswers):
         return f"Visit {self.pk} (day {self.day})"
 
 
+# Stored plans are never rewritten: what rule set 1 stored is shown exactly as it was then.
+RULE_SET_1_VERSIONS = frozenset({"2026.11-1"})
+
+
+def is_summary_source(source: str) -> bool:
+    """Whether a stored source is one of the guideline summary's numbers (S1 to S6)."""
+    return len(source) == 2 and source[0] == "S" and source[1].isdigit()
+
+
 class Recommendation(models.Model):
     """One recommendation exactly as shown, in a care plan or a visit assessment."""
 
@@ -515,6 +551,21 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def lists_primary_sources_first(self) -> bool:
+        """Rule set 2 shows the primary documents first; a rule-set-1 card keeps its order."""
+        return self.ruleset not in RULE_SET_1_VERSIONS
+
+    @property
+    def primary_sources(self) -> list[str]:
+        """The documents a clinician can look up (rule set 2 names them first)."""
+        return [source for source in self.sources if not is_summary_source(source)]
+
+    @property
+    def summary_sources(self) -> list[str]:
+        """The guideline summary's numbered sources, S1 to S6, kept as stored."""
+        return [source for source in self.sources if is_summary_source(source)]
 
     @classmethod
     def snapshots(

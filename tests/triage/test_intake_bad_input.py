@@ -88,6 +88,8 @@ def test_relaxant_start_on_or_before_the_onset_is_accepted(nurse_client, started
         patient,
         onset_date=_days(-5),
         takes_muscle_relaxant="yes",
+        muscle_relaxant_name="methocarbamol",
+        muscle_relaxant_other_condition="no",
         muscle_relaxant_start=_days(started),
     )
     assert response.status_code == 302

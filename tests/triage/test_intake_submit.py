@@ -54,6 +54,8 @@ def test_every_fact_is_a_typed_column(nurse_client):
             "neuropathic_features": "yes",
             "declines_neck_manipulation": "yes",
             "takes_muscle_relaxant": "yes",
+            "muscle_relaxant_name": "cyclobenzaprine",
+            "muscle_relaxant_other_condition": "no",
             "muscle_relaxant_start": started.isoformat(),
         },
         history={"liver_disease": "yes", "takes_serotonergic_drug": "yes"},
