@@ -180,7 +180,7 @@ class EncounterAdmin(
     inlines = [FollowUpInline, EscalationInline]
     history_list_display = ["episode_status", "reviewed_at", "voided_at"]
     fieldsets = [
-        (None, {"fields": ["patient", "occurred_at", "recorded_by", "status"]}),
+        (None, {"fields": ["patient", "occurred_at", "recorded_by", "status", "continues"]}),
         ("Outcome", {"fields": ["pathway", "episode_status", "care_plan_snapshot"]}),
         ("Review", {"fields": ["needs_review", "reviewed_at", "reviewed_by"]}),
         ("Void", {"fields": ["voided_at", "voided_by", "void_reason"]}),
