@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import PatientFactory, make_conservative_episode
-from tests.triage.intake_answers import fill_intake, submit
+from tests.triage.intake_answers import fill_intake, history_answers, submit
 from tests.triage.test_followup_pages import _post_data
 from triage.models import Encounter, Escalation, FollowUp
 
@@ -98,7 +98,9 @@ def test_a_conservative_plan_has_no_banner_and_no_do_now_line(nurse_client):
 def test_a_visit_with_emergency_signs_opens_an_emergency_escalation(nurse_client):
     encounter = make_conservative_episode(occurred_at=timezone.now() - datetime.timedelta(days=14))
     follow_up = encounter.follow_ups.order_by("due_date").first()
-    data = _post_data(follow_up, progressive_neuro_deficit="yes")
+    # The day-14 visit is the medicine review: it asks the history and medicines again too.
+    medicines = {f"medicines-{key}": value for key, value in history_answers().items()}
+    data = _post_data(follow_up, progressive_neuro_deficit="yes") | medicines
 
     response = nurse_client.post(reverse("triage:followup_record", args=[follow_up.pk]), data)
 
