@@ -62,7 +62,8 @@ def test_urgent_plan_puts_the_critical_items_in_a_banner_at_the_top(nurse_client
     assert html.index("<h1") < banner
     assert "Red flags found" in html[banner:]
     assert "a significant injury" in html
-    assert "An urgent escalation was opened" in html
+    # Trauma in the last 7 days is an emergency under rule set 2.
+    assert "An emergency escalation was opened" in html
     assert ">Do now</h2>" not in html, "the conservative plan is withheld"
 
 
