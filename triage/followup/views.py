@@ -253,6 +253,7 @@ def close_escalation(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @permission_required("triage.close_escalation", raise_exception=True)
+@records_chart_access("conservative plan", model="triage.Encounter", patient_field="patient_id")
 def conservative_plan(request, pk):
     """After serious disease was excluded: show what was cleared, then make the plan (POST)."""
     encounter = get_object_or_404(Encounter.objects.select_related("patient", "care_plan"), pk=pk)
