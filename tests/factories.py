@@ -173,6 +173,7 @@ def make_conservative_episode(*, schedule: bool = True, **encounter_fields) -> E
     intake_day = timezone.localdate(encounter.occurred_at)
     columns = {"age": "age_years"} | {f.name: f.name for f in Encounter._meta.local_fields}
     answers = {key: getattr(encounter, columns[key]) for key in INTAKE_KEYS if key in columns}
+    answers["muscle_relaxant_name"] = answers.get("muscle_relaxant_name") or None
     facts = IntakeFacts.from_mapping({**answers, "encounter_date": intake_day.isoformat()})
     plan = evaluate_intake(facts)
     if plan.pathway != Pathway.CONSERVATIVE:

@@ -296,6 +296,7 @@ ROWS: list[Row] = [
     Row("triage:followup_missed", EVERY_ROLE, pk_of("follow_up"), chart_access="missed visit"),
     Row("triage:visit_add", EVERY_ROLE, pk_of("encounter"), chart_access="add visit"),
     Row("triage:escalation_close", STAFF, pk_of("escalation"), chart_access="escalation"),
+    Row("triage:conservative_plan", STAFF, pk_of("encounter"), chart_access="conservative plan"),
     Row("triage:outcomes", STAFF),
     # Operations (issue 14): the health check answers the proxy and monitoring, signed in or not.
     Row("operations:health", EVERY_ROLE, open=True),

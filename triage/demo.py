@@ -106,6 +106,8 @@ _DEMO_EPISODES = (
     ("DEMO-0005", 63, {"neuropathic_features": "yes"}, True, ((14, 6), (42, 6), (56, 5))),
     ("DEMO-0006", 20, {}, True, ()),
     ("DEMO-0007", 14, {"pain_score": "8"}, True, ()),
+    # The emergency pathway: first on the worklist, "call an ambulance" on the plan and handout.
+    ("DEMO-0008", 0, {"cervical_arterial_signs": "yes"}, True, ()),
 )
 
 

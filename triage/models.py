@@ -4,7 +4,7 @@ follow-up visits and escalations."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from patients.models import Patient
@@ -86,6 +86,7 @@ class RedFlagAnswers(models.Model):
     cervical_arterial_signs = yes_no_field(
         "Dizziness, double vision, slurred speech, drop attacks..."
     )
+    night_pain = yes_no_field("Pain that does not ease with rest and disturbs sleep every night")
 
     class Meta:
         abstract = True
@@ -100,6 +101,16 @@ class PainLocation(models.TextChoices):
     NECK = "neck", "Neck"
     UPPER_BACK = "upper_back", "Upper back"
     BOTH = "both", "Neck and upper back"
+
+
+class MuscleRelaxant(models.TextChoices):
+    """The relaxants the decision table tells apart (section 1, `muscle_relaxant_name`)."""
+
+    CYCLOBENZAPRINE = "cyclobenzaprine", "Cyclobenzaprine"
+    METHOCARBAMOL = "methocarbamol", "Methocarbamol"
+    TIZANIDINE = "tizanidine", "Tizanidine"
+    BACLOFEN = "baclofen", "Baclofen"
+    OTHER = "other", "Another muscle relaxant"
 
 
 class EncounterQuerySet(models.QuerySet):
@@ -123,6 +134,16 @@ class Encounter(RedFlagAnswers, TimestampedModel, VoidableModel):
     )
     # Idempotency key of the intake that produced this encounter: a replayed submit finds it.
     intake_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # Set on the conservative plan a clinician made after excluding serious disease: the
+    # escalated encounter whose facts it reuses (decision table section 4).
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continuations",
+        verbose_name="continues the escalated encounter",
+    )
 
     # Presenting pain
     age_years = models.PositiveSmallIntegerField(
@@ -142,8 +163,15 @@ class Encounter(RedFlagAnswers, TimestampedModel, VoidableModel):
         "Radiating arm pain, burning, electric pain, numbness, tingling"
     )
     declines_neck_manipulation = yes_no_field("Uncomfortable with neck manipulation")
+    # The first dose may be before this episode's onset (a relaxant taken for another condition).
     muscle_relaxant_start = models.DateField(null=True, blank=True)
     muscle_relaxant_days = models.PositiveIntegerField(null=True, blank=True)
+    muscle_relaxant_name = models.CharField(
+        max_length=32, choices=MuscleRelaxant.choices, blank=True, help_text="Blank: not known."
+    )
+    muscle_relaxant_other_condition = yes_no_field(
+        "Prescribed long term for another condition, not for this pain"
+    )
 
     # History and medicines
     gi_bleed_or_ulcer = yes_no_field("Past peptic ulcer or GI bleeding", "GI bleed or ulcer")
@@ -158,12 +186,27 @@ class Encounter(RedFlagAnswers, TimestampedModel, VoidableModel):
     nsaid_allergy_or_asthma = yes_no_field(
         "Reaction to aspirin or any NSAID", "NSAID allergy or asthma"
     )
+    inflammatory_arthritis = yes_no_field(
+        "Rheumatoid arthritis, ankylosing spondylitis or another inflammatory arthritis"
+    )
+    previous_neck_surgery = yes_no_field("Surgery or fixation (plates, screws) on the neck")
+    bleeding_disorder = yes_no_field("A bleeding disorder, e.g. haemophilia")
+    uncontrolled_hypertension = yes_no_field("High blood pressure that is not controlled")
     pregnancy_weeks = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(42)]
     )
+    breastfeeding = yes_no_field("Breastfeeding now")
+    heavy_alcohol_use = yes_no_field("More than 14 units a week, or binge drinking")
     takes_anticoagulant = yes_no_field("Warfarin, a DOAC or heparin")
+    takes_antiplatelet = yes_no_field("Aspirin for the heart or stroke, clopidogrel, prasugrel...")
     takes_maoi = yes_no_field("MAO inhibitor now or in the last 14 days", "takes an MAO inhibitor")
     takes_serotonergic_drug = yes_no_field("SSRI, SNRI, tricyclic, tramadol or similar")
+    takes_sedating_medicine = yes_no_field(
+        "Opioid, benzodiazepine, gabapentin, pregabalin or sleeping tablets"
+    )
+    takes_cyp1a2_inhibitor = yes_no_field(
+        "Fluvoxamine or ciprofloxacin", "takes a CYP1A2 inhibitor"
+    )
 
     # Outcome of the engine and of the episode
     pathway = models.CharField(max_length=16, choices=PATHWAY_CHOICES, blank=True)
@@ -222,11 +265,11 @@ class Encounter(RedFlagAnswers, TimestampedModel, VoidableModel):
                 | Q(pregnancy_weeks__gte=1, pregnancy_weeks__lte=42),
                 name="encounter_pregnancy_weeks_range",
             ),
+            # A relaxant named, or taken for another condition, has a start (decision table 1).
             models.CheckConstraint(
-                condition=Q(muscle_relaxant_start__isnull=True)
-                | Q(onset_date__isnull=True)
-                | Q(muscle_relaxant_start__gte=F("onset_date")),
-                name="encounter_relaxant_after_onset",
+                condition=Q(muscle_relaxant_start__isnull=False)
+                | (Q(muscle_relaxant_name="") & Q(muscle_relaxant_other_condition=False)),
+                name="encounter_relaxant_named_has_start",
             ),
             models.CheckConstraint(
                 condition=Q(status=EncounterStatus.DRAFT)
@@ -239,6 +282,12 @@ class Encounter(RedFlagAnswers, TimestampedModel, VoidableModel):
                 name="encounter_submitted_is_complete",
             ),
             void_has_reason("encounter"),
+            # One conservative plan (not voided) per escalated episode.
+            models.UniqueConstraint(
+                fields=["continues"],
+                condition=Q(continues__isnull=False, voided_at__isnull=True),
+                name="encounter_one_conservative_plan_per_episode",
+            ),
         ]
 
     def __str__(self):
@@ -303,6 +352,11 @@ class CarePlan(models.Model):
         return f"Care plan for encounter {self.encounter_id}"
 
 
+# The day-14 visit is the medicine review (decision table section 4): it asks the medicine
+# questions again, and when missed it stays a task on the worklist until a visit is recorded.
+MEDICINE_REVIEW_DAY = 14
+
+
 class FollowUpStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     COMPLETED = "completed", "Completed"
@@ -357,6 +411,12 @@ class FollowUp(TimestampedModel, VoidableModel):
                 name="followup_open_due_idx",
             ),
             models.Index(fields=["encounter", "due_date"], name="followup_encounter_due_idx"),
+            # The worklist's missed medicine reviews (a task until a visit is recorded).
+            models.Index(
+                fields=["due_date"],
+                condition=Q(status="missed", plan_day=MEDICINE_REVIEW_DAY, voided_at__isnull=True),
+                name="followup_missed_review_idx",
+            ),
             # The admin list's default order (due_date, pk) over every follow-up.
             models.Index(fields=["due_date", "id"], name="followup_due_idx"),
         ]
@@ -452,6 +512,15 @@ class VisitRecord(RedFlagAnswers):
         return f"Visit {self.pk} (day {self.day})"
 
 
+# Stored plans are never rewritten: what rule set 1 stored is shown exactly as it was then.
+RULE_SET_1_VERSIONS = frozenset({"2026.11-1"})
+
+
+def is_summary_source(source: str) -> bool:
+    """Whether a stored source is one of the guideline summary's numbers (S1 to S6)."""
+    return len(source) == 2 and source[0] == "S" and source[1].isdigit()
+
+
 class Recommendation(models.Model):
     """One recommendation exactly as shown, in a care plan or a visit assessment."""
 
@@ -493,6 +562,21 @@ class Recommendation(models.Model):
     def __str__(self):
         return self.code
 
+    @property
+    def lists_primary_sources_first(self) -> bool:
+        """Rule set 2 shows the primary documents first; a rule-set-1 card keeps its order."""
+        return self.ruleset not in RULE_SET_1_VERSIONS
+
+    @property
+    def primary_sources(self) -> list[str]:
+        """The documents a clinician can look up (rule set 2 names them first)."""
+        return [source for source in self.sources if not is_summary_source(source)]
+
+    @property
+    def summary_sources(self) -> list[str]:
+        """The guideline summary's numbered sources, S1 to S6, kept as stored."""
+        return [source for source in self.sources if is_summary_source(source)]
+
     @classmethod
     def snapshots(
         cls, items, *, ruleset: str, care_plan=None, visit=None
@@ -523,7 +607,19 @@ class EscalationOutcome(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class EscalationPriority(models.TextChoices):
+    """How fast a clinician must act (decision table 3.1, 3.2). Stored values sort emergency
+    first, which the worklist's index relies on."""
+
+    EMERGENCY = "emergency", "Emergency"
+    URGENT = "urgent", "Urgent"
+
+
 class EscalationQuerySet(models.QuerySet):
+    def most_pressing_first(self):
+        """Emergency before urgent, then the oldest first."""
+        return self.order_by("priority", "opened_at", "pk")
+
     def open(self):
         # A voided encounter or a voided visit takes its escalations off the worklist.
         return self.filter(closed_at__isnull=True, encounter__voided_at__isnull=True).filter(
@@ -539,8 +635,14 @@ class Escalation(models.Model):
         VisitRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
     )
     red_flags = models.JSONField(default=list)
+    priority = models.CharField(
+        max_length=16, choices=EscalationPriority.choices, default=EscalationPriority.URGENT
+    )
     opened_at = models.DateTimeField()
     outcome = models.CharField(max_length=32, choices=EscalationOutcome.choices, blank=True)
+    # The red flags a clinician excluded by closing with "serious cause excluded" (decision
+    # table section 4); who and when are closed_by and closed_at.
+    cleared_red_flags = models.JSONField(default=list, blank=True)
     outcome_note = models.TextField(blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -563,10 +665,25 @@ class Escalation(models.Model):
                 condition=Q(closed_at__isnull=True),
                 name="escalation_open_idx",
             ),
+            # The worklist and the review queue: open escalations, emergency first.
+            models.Index(
+                fields=["priority", "opened_at", "id"],
+                condition=Q(closed_at__isnull=True),
+                name="escalation_open_priority_idx",
+            ),
             # The admin list's default order.
             models.Index(fields=["opened_at", "id"], name="escalation_opened_idx"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(priority__in=EscalationPriority.values),
+                name="escalation_priority_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(cleared_red_flags=[])
+                | Q(outcome=EscalationOutcome.SERIOUS_CAUSE_EXCLUDED),
+                name="escalation_cleared_only_when_excluded",
+            ),
             models.CheckConstraint(
                 condition=Q(closed_at__isnull=True) | (~Q(outcome="") & Q(closed_by__isnull=False)),
                 name="escalation_closed_has_outcome",

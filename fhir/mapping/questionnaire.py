@@ -27,6 +27,8 @@ YES_NO = {"yes", "no"}
 # enableWhen so a FHIR form filler asks them the same way. Each side is checked by a test
 # against the generated items.
 ENABLE_WHEN: dict[str, tuple[str, bool]] = {
+    "muscle_relaxant_name": ("takes_muscle_relaxant", True),
+    "muscle_relaxant_other_condition": ("takes_muscle_relaxant", True),
     "muscle_relaxant_start": ("takes_muscle_relaxant", True),
     "pregnancy_weeks": ("pregnant", True),
 }

@@ -32,6 +32,13 @@ def _answer_red_flags(page, *, yes=()):
         group.get_by_label("Yes" if key in yes else "No", exact=True).check()
 
 
+def _answer_medicines_no(page):
+    """The day-14 visit is the medicine review: it asks the history and medicines again."""
+    medicines = page.get_by_role("group", name="History and medicines, asked again")
+    for group in medicines.get_by_role("group").all():
+        group.get_by_label("No", exact=True).check()
+
+
 def test_nurse_records_a_visit_from_the_worklist(page):
     nurse = make_user(roles.NURSE, username="nadia")
     encounter = _episode_due_today(nurse, pain_score=7)
@@ -43,6 +50,7 @@ def test_nurse_records_a_visit_from_the_worklist(page):
     page.get_by_label(VISIT_FACT_SPECS["pain_score"].question).fill("3")
     page.get_by_label(VISIT_FACT_SPECS["global_change"].question).select_option("3")
     _answer_red_flags(page)
+    _answer_medicines_no(page)
     page.get_by_label("Activity 1", exact=True).fill("Turning my head to drive")
     page.get_by_label("Activity 1 score (0-10)").fill("6")
     page.get_by_role("button", name="Save the visit").click()

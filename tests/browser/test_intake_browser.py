@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts import roles
 from tests.browser.conftest import assert_accessible, check_page, sign_in
 from tests.conftest import make_user
-from tests.factories import PatientFactory
+from tests.factories import EscalationFactory, PatientFactory
 from triage.guideline import FACT_SPECS
 from triage.models import ASKED_RED_FLAG_KEYS, Encounter
 
@@ -26,7 +26,7 @@ def _fill_pain_step(page) -> None:
     page.get_by_label("On average over the last 24 hours").fill("8")
     for key in ("muscle_spasm", "neuropathic_features", "declines_neck_manipulation"):
         _answer(page, FACT_SPECS[key].question, "Yes" if key == "muscle_spasm" else "No")
-    _answer(page, "Is the patient already taking a muscle relaxant for this pain?", "No")
+    _answer(page, "Is the patient taking a muscle relaxant now", "No")
     page.get_by_role("button", name="Save and continue").click()
 
 
@@ -117,6 +117,46 @@ def test_nurse_completes_an_urgent_intake_from_the_home_page(page):
     encounter = Encounter.objects.get()
     assert (encounter.pathway, encounter.episode_status) == ("urgent", "escalated")
     assert encounter.escalations.count() == 1
+    assert page.csp_violations == []
+
+
+def test_an_emergency_intake_says_what_to_do_now_and_tops_the_worklist(page):
+    make_user(roles.NURSE, username="nadia")
+    waiting = EscalationFactory(opened_at=timezone.now() - datetime.timedelta(days=1))
+    patient = PatientFactory(mrn="MRN-9110", family_name="Hopper", given_name="Grace")
+    sign_in(page, "nadia")
+    page.goto(f"/patients/{patient.pk}/")
+    page.get_by_role("link", name="Start intake").click()
+
+    _fill_pain_step(page)
+    _red_flags_with_the_keyboard(page, yes={"cervical_arterial_signs"})
+    _history_all_no(page)
+    page.get_by_role("heading", name="Review the intake").wait_for()
+    page.get_by_role("button", name="Submit intake and see the care plan").click()
+
+    page.get_by_role("heading", name="Care plan").wait_for()
+    banner = page.get_by_role("alert")
+    assert banner.get_by_role("heading").inner_text() == "Emergency: act now"
+    assert banner.locator("p").first.inner_text().startswith("Call an ambulance now")
+    encounter = Encounter.objects.get(patient=patient)
+    assert (encounter.pathway, encounter.episode_status) == ("emergency", "escalated")
+    assert encounter.escalations.get().priority == "emergency"
+
+    page.get_by_role("link", name="Patient handout (print)").click()
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "Your neck and upper-back pain: what to do next"
+    first_line = heading.locator("xpath=following-sibling::p[1]").inner_text()
+    assert first_line.startswith("Call an ambulance now.")
+    assert "wait" not in page.locator(".handout").inner_text().split("Get urgent medical help")[0]
+
+    page.goto("/")
+    rows = page.locator("#group-escalations tbody").get_by_role("row")
+    assert rows.count() == 2
+    first = rows.nth(0).get_by_role("rowheader").inner_text()
+    assert "Emergency" in first
+    assert "HOPPER, Grace" in first
+    assert "Urgent" in rows.nth(1).inner_text()
+    assert waiting.encounter.patient.display_name in rows.nth(1).inner_text()
     assert page.csp_violations == []
 
 

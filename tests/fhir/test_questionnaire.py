@@ -85,9 +85,21 @@ def test_a_question_added_to_an_intake_form_appears_without_another_edit(nurse_c
 def test_a_red_flag_added_to_the_engine_appears_without_another_edit(nurse_client, monkeypatch):
     from triage.intake import forms as intake_forms
 
-    # Rule set 2 adds night pain to the engine; the intake asks it once the record keeps it.
-    assert "night_pain" in FACT_SPECS
-    assert "night_pain" not in ASKED_RED_FLAG_KEYS
-    monkeypatch.setattr(intake_forms, "ASKED_RED_FLAG_KEYS", (*ASKED_RED_FLAG_KEYS, "night_pain"))
+    # Rule set 2 added night pain to the engine; the record keeps it, so the intake asks it.
+    assert "night_pain" in ASKED_RED_FLAG_KEYS
     questions = question_types(_questionnaire(nurse_client))
     assert questions["night_pain"][:2] == ("step-red_flags", "boolean")
+    without = tuple(key for key in ASKED_RED_FLAG_KEYS if key != "night_pain")
+    monkeypatch.setattr(intake_forms, "ASKED_RED_FLAG_KEYS", without)
+    assert "night_pain" not in question_types(_questionnaire(nurse_client))
+
+
+def test_the_relaxant_questions_follow_the_yes_to_taking_one(nurse_client):
+    questions = question_types(_questionnaire(nurse_client))
+    when = [{"question": "takes_muscle_relaxant", "operator": "=", "answerBoolean": True}]
+    for key in ("muscle_relaxant_name", "muscle_relaxant_other_condition"):
+        assert questions[key][2]["enableWhen"] == when, key
+    _, item_type, name = questions["muscle_relaxant_name"]
+    assert item_type == "choice"
+    codes = [option["valueCoding"]["code"] for option in name["answerOption"]]
+    assert codes[:4] == ["cyclobenzaprine", "methocarbamol", "tizanidine", "baclofen"]

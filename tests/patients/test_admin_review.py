@@ -65,6 +65,17 @@ def test_queue_puts_urgent_first_then_the_longest_waiting(clinician_client):
     ]
 
 
+def test_queue_puts_emergency_before_urgent(clinician_client):
+    old_urgent = UrgentEncounterFactory(occurred_at=_ago(3))
+    new_emergency = UrgentEncounterFactory(
+        occurred_at=_ago(0), pathway="emergency", fever=False, progressive_neuro_deficit=True
+    )
+    withheld = _withheld_nsaid(occurred_at=_ago(6))
+    assert _queue(clinician_client) == [new_emergency.pk, old_urgent.pk, withheld.pk]
+    page = clinician_client.get(QUEUE).content.decode()
+    assert '<span class="review-emergency">Emergency – awaiting sign-off</span>' in page
+
+
 def test_unsigned_urgent_encounters_stand_out_in_both_lists(clinician_client):
     UrgentEncounterFactory()
     _withheld_nsaid()

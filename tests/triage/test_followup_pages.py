@@ -17,6 +17,7 @@ from tests.factories import (
     UserFactory,
     make_conservative_episode,
 )
+from tests.triage.intake_answers import history_answers
 from triage.models import (
     ASKED_RED_FLAG_KEYS,
     EpisodeStatus,
@@ -44,6 +45,8 @@ def _post_data(follow_up: FollowUp | None = None, **overrides) -> dict[str, obje
         "muscle_relaxant_days": "",
         "note": "",
         **dict.fromkeys(ASKED_RED_FLAG_KEYS, "no"),
+        # The day-14 visit is the medicine review: it asks the history and medicines again.
+        **{f"medicines-{key}": value for key, value in history_answers().items()},
     }
     if follow_up is not None:
         data["version"] = str(follow_up.version)

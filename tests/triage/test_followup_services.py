@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from tests.factories import (
     EscalationFactory,
+    PatientFactory,
     UserFactory,
     make_conservative_episode,
     visit_findings,
 )
+from tests.triage.intake_answers import years_ago
 from triage.followup import services as services
 from triage.models import (
     EpisodeStatus,
@@ -83,8 +85,13 @@ def test_visit_status_and_recommendations_come_from_the_engine(
 
 
 def test_age_dependent_red_flag_counts_only_over_65():
-    younger = _episode_started(14, age_years=50).follow_ups.first()
-    older = _episode_started(14, age_years=70).follow_ups.first()
+    # The visit reads the age on its own date, from the date of birth.
+    younger = _episode_started(
+        14, age_years=50, patient=PatientFactory(date_of_birth=years_ago(50))
+    ).follow_ups.first()
+    older = _episode_started(
+        14, age_years=70, patient=PatientFactory(date_of_birth=years_ago(70))
+    ).follow_ups.first()
     assert _record(younger, osteoporosis=True).outcome_status == "improving"
     assert _record(older, osteoporosis=True).outcome_status == "escalated"
 

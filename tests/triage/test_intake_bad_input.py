@@ -67,11 +67,6 @@ def draft_token(nurse_client):
             "Enter the date the patient started",
         ),
         (
-            {"takes_muscle_relaxant": "yes", "muscle_relaxant_start": _days(-6)},
-            "muscle_relaxant_start",
-            "before the pain began",
-        ),
-        (
             {"takes_muscle_relaxant": "yes", "muscle_relaxant_start": _days(2)},
             "muscle_relaxant_start",
             "cannot be in the future",
@@ -85,16 +80,20 @@ def test_bad_pain_answers_are_refused_next_to_the_field(nurse_client, overrides,
     assert not IntakeDraft.objects.exists()
 
 
-def test_relaxant_start_on_the_onset_day_is_accepted(nurse_client):
+@pytest.mark.parametrize("started", [-5, -400], ids=["on the onset day", "before the onset"])
+def test_relaxant_start_on_or_before_the_onset_is_accepted(nurse_client, started):
     patient = PatientFactory()
     response = start_from_chart(
         nurse_client,
         patient,
         onset_date=_days(-5),
         takes_muscle_relaxant="yes",
-        muscle_relaxant_start=_days(-5),
+        muscle_relaxant_name="methocarbamol",
+        muscle_relaxant_other_condition="no",
+        muscle_relaxant_start=_days(started),
     )
     assert response.status_code == 302
+    assert IntakeDraft.objects.get().answers["pain"]["muscle_relaxant_start"] == _days(started)
 
 
 def test_every_red_flag_must_be_answered_none_is_preselected(nurse_client, draft_token):

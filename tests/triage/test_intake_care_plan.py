@@ -50,7 +50,7 @@ def test_conservative_plan_is_grouped_with_reasons_sources_and_rule_set(nurse_cl
     assert "blood thinner" in withheld.detail
     # Primary documents first; the guideline summary's numbers after them.
     assert "Sources: FDA NSAID labels (boxed warning), AGS Beers Criteria 2023" in html
-    assert re.search(r"Sources: [^<S]+, S1\b", html)
+    assert re.search(r"Sources: [^<S]+ · guideline summary S1\b", html)
     assert reverse("triage:handout", args=[encounter.pk]) in html
 
 
@@ -62,7 +62,8 @@ def test_urgent_plan_puts_the_critical_items_in_a_banner_at_the_top(nurse_client
     assert html.index("<h1") < banner
     assert "Red flags found" in html[banner:]
     assert "a significant injury" in html
-    assert "An escalation was opened" in html
+    # Trauma in the last 7 days is an emergency under rule set 2.
+    assert "An emergency escalation was opened" in html
     assert ">Do now</h2>" not in html, "the conservative plan is withheld"
 
 

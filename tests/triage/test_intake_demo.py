@@ -21,9 +21,13 @@ def test_demo_data_covers_both_pathways_the_course_and_a_draft_once_only():
         "DEMO-0005": "persistent",
         "DEMO-0006": "active",
         "DEMO-0007": "active",
+        "DEMO-0008": "escalated",
     }
-    assert CarePlan.objects.count() == 6
-    assert Escalation.objects.count() == 1
+    assert CarePlan.objects.count() == 7
+    assert list(Escalation.objects.values_list("priority", flat=True).order_by("priority")) == [
+        "emergency",
+        "urgent",
+    ]
     assert IntakeDraft.objects.get().owner.username == "nurse"
 
 
@@ -31,5 +35,6 @@ def test_demo_worklist_has_an_escalation_an_overdue_visit_and_one_due_today():
     create_demo_data()
     groups = {group.key: group for group in build_worklist(today=timezone.localdate())}
     assert groups["escalations"].total >= 1
+    assert groups["escalations"].rows[0].is_emergency
     assert groups["overdue"].total >= 1
     assert groups["today"].total >= 1

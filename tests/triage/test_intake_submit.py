@@ -54,6 +54,8 @@ def test_every_fact_is_a_typed_column(nurse_client):
             "neuropathic_features": "yes",
             "declines_neck_manipulation": "yes",
             "takes_muscle_relaxant": "yes",
+            "muscle_relaxant_name": "cyclobenzaprine",
+            "muscle_relaxant_other_condition": "no",
             "muscle_relaxant_start": started.isoformat(),
         },
         history={"liver_disease": "yes", "takes_serotonergic_drug": "yes"},
@@ -135,7 +137,8 @@ def test_osteoporosis_under_65_is_not_a_red_flag_but_over_65_is(nurse_client):
         submit(nurse_client, token)
     assert Encounter.objects.get(patient=younger).pathway == "conservative"
     assert Encounter.objects.get(patient=older).pathway == "urgent"
-    assert Escalation.objects.get().red_flags == ["osteoporosis"]
+    escalation = Escalation.objects.get()
+    assert (escalation.red_flags, escalation.priority) == (["osteoporosis"], "urgent")
 
 
 def test_double_submit_creates_one_encounter(nurse_client):

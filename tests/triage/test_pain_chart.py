@@ -101,7 +101,12 @@ def test_patient_chart_shows_the_timeline_of_the_episode(nurse_client):
     encounter, _intake_day = _episode_with_visits(20, [2], staff=staff)
     follow_ups = encounter.follow_ups.order_by("due_date")
     followup_services.record_missed(
-        follow_up=follow_ups[1], version=1, reason="Travelling", user=staff, now=timezone.now()
+        follow_up=follow_ups[1],
+        version=1,
+        reason="Travelling",
+        user=staff,
+        # A visit is marked missed on or after its due date (day 42, 22 days from now).
+        now=timezone.now() + datetime.timedelta(days=22),
     )
 
     html = nurse_client.get(

@@ -52,7 +52,8 @@ def test_groups_hold_the_right_visits_in_due_date_order():
     assert [row.days_overdue for row in groups["overdue"].rows] == [10, 1]
     assert [row.pk for row in groups["today"].rows] == [today.pk]
     assert [row.pk for row in groups["week"].rows] == [tomorrow.pk, in_7.pk]
-    assert [group.total for group in groups.values()] == [0, 2, 1, 2]
+    # The missed visit is a day-14 one: its medicine review is still to do.
+    assert [group.total for group in groups.values()] == [0, 2, 1, 1, 2]
 
 
 def test_open_escalations_come_first_oldest_first():
@@ -69,6 +70,34 @@ def test_open_escalations_come_first_oldest_first():
     assert groups[0].key == "escalations"
     assert [row.pk for row in groups[0].rows] == [older.pk, newer.pk]
     assert groups[0].rows[0].what == "Red flags at intake: Fever"
+
+
+def test_emergency_escalations_come_before_older_urgent_ones():
+    now = timezone.now()
+    urgent = EscalationFactory(opened_at=now - datetime.timedelta(days=3))
+    emergency = EscalationFactory(
+        opened_at=now - datetime.timedelta(minutes=5),
+        priority="emergency",
+        red_flags=["progressive_neuro_deficit"],
+    )
+
+    rows = worklist.build_worklist(today=TODAY)[0].rows
+
+    assert [row.pk for row in rows] == [emergency.pk, urgent.pk]
+    assert [row.is_emergency for row in rows] == [True, False]
+    [alone] = worklist.build_worklist(today=TODAY, group="escalations")
+    assert [row.pk for row in alone.rows] == [emergency.pk, urgent.pk]
+
+
+def test_home_page_marks_an_emergency_escalation(nurse_client):
+    EscalationFactory(opened_at=timezone.now() - datetime.timedelta(days=1))
+    EscalationFactory(priority="emergency", red_flags=["cervical_arterial_signs"])
+
+    html = nurse_client.get(reverse("triage:home")).content.decode()
+
+    marked = html.index('class="table-danger worklist-emergency"')
+    assert marked < html.index(">Urgent</span>")
+    assert html.index(">Emergency</span>") < html.index(">Urgent</span>")
 
 
 def test_rows_carry_patient_record_number_purpose_and_due_date():
@@ -138,9 +167,20 @@ def _fill(today, count):
         for days in (-1 - index % 5, 0, 1 + index % 7):
             _due(days, today=today, encounter=EncounterFactory(recorded_by=staff))
         EscalationFactory(encounter__recorded_by=staff)
+        _due(
+            -20,
+            today=today,
+            encounter=EncounterFactory(recorded_by=staff),
+            plan_day=14,
+            status="missed",
+            status_reason="Did not attend",
+        )
 
 
-@pytest.mark.parametrize(("show", "queries"), [("", 10), ("overdue", 7), ("escalations", 7)])
+@pytest.mark.parametrize(
+    ("show", "queries"),
+    [("", 11), ("overdue", 7), ("escalations", 7), ("medicine_reviews", 7)],
+)
 def test_worklist_query_count_does_not_grow_with_rows(
     nurse_client, django_assert_num_queries, show, queries
 ):

@@ -5,9 +5,9 @@ import datetime
 from django import forms
 
 from triage.followup.services import ACTIVITY_SLOTS, FINDING_FIELDS
-from triage.guideline import VISIT_FACT_SPECS
-from triage.intake.forms import YesNoField
-from triage.models import ASKED_RED_FLAG_KEYS, EscalationOutcome, GlobalChange
+from triage.guideline import HISTORY_KEYS, VISIT_FACT_SPECS
+from triage.intake.forms import RELAXANT_NOT_KNOWN, HistoryForm, YesNoField
+from triage.models import ASKED_RED_FLAG_KEYS, EscalationOutcome, GlobalChange, MuscleRelaxant
 
 ACTIVITY_SCORE_RANGE = "Activity scores go from 0 (unable) to 10 (as well as before the pain)."
 PAIN_RANGE = "The pain score must be a whole number from 0 to 10."
@@ -115,15 +115,51 @@ class VisitForm(forms.Form):
         intake_date: datetime.date,
         today: datetime.date,
         days_since_onset: int | None = None,
+        relaxant_start: datetime.date | None = None,
+        relaxant_may_predate_pain: bool = False,
+        asks_medicines: bool = False,
         **kwargs,
     ):
         super().__init__(data, **kwargs)
         self.intake_date = intake_date
         self.today = today
         self.days_since_onset = days_since_onset
+        self.relaxant_may_predate_pain = relaxant_may_predate_pain
+        self.asks_medicines = asks_medicines
         for key in ASKED_RED_FLAG_KEYS:
             spec = VISIT_FACT_SPECS[key]
             self.fields[key] = YesNoField(label=spec.question, help_text=spec.hint)
+        if relaxant_start is not None:
+            # The nurse confirms or corrects the days counted from the stored start date.
+            self.initial.setdefault("muscle_relaxant_days", (today - relaxant_start).days)
+            self.fields["muscle_relaxant_days"].help_text = (
+                f"Filled in from the start date on record ({_long_date(relaxant_start)}), counted "
+                "to today: check it with the patient and correct it, or clear it if they no "
+                "longer take one."
+            )
+        if asks_medicines:
+            self._add_relaxant_questions()
+
+    def _add_relaxant_questions(self) -> None:
+        self.fields["muscle_relaxant_name"] = forms.ChoiceField(
+            label=VISIT_FACT_SPECS["muscle_relaxant_name"].question,
+            help_text="Only if the patient takes one now.",
+            choices=[*MuscleRelaxant.choices, (RELAXANT_NOT_KNOWN, "Not known")],
+            required=False,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": "Choose one of the muscle relaxants listed."},
+        )
+        self.fields["muscle_relaxant_other_condition"] = YesNoField(
+            label=VISIT_FACT_SPECS["muscle_relaxant_other_condition"].question,
+            help_text="Only if the patient takes one now. "
+            + VISIT_FACT_SPECS["muscle_relaxant_other_condition"].hint,
+            required=False,
+        )
+
+    @property
+    def relaxant_fields(self):
+        names = ("muscle_relaxant_name", "muscle_relaxant_other_condition")
+        return [self[name] for name in names if name in self.fields]
 
     @property
     def red_flag_fields(self):
@@ -149,7 +185,14 @@ class VisitForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         relaxant_days, visit_date = cleaned.get("muscle_relaxant_days"), cleaned.get("visit_date")
-        if relaxant_days is not None and visit_date and self.days_since_onset is not None:
+        if self.asks_medicines:
+            self._check_relaxant_answers(cleaned, relaxant_days)
+        if (
+            relaxant_days is not None
+            and visit_date
+            and self.days_since_onset is not None
+            and not self.relaxant_may_predate_pain
+        ):
             # A relaxant for this pain cannot have been taken for longer than the pain has lasted.
             pain_days = self.days_since_onset + (visit_date - self.intake_date).days
             if relaxant_days > pain_days:
@@ -169,6 +212,27 @@ class VisitForm(forms.Form):
                 self.add_error(f"activity_{slot}_name", "Name the activity this score is for.")
         return cleaned
 
+    def _check_relaxant_answers(self, cleaned, relaxant_days) -> None:
+        if relaxant_days is None:
+            return
+        if not cleaned.get("muscle_relaxant_name") and "muscle_relaxant_name" not in self.errors:
+            self.add_error("muscle_relaxant_name", "Choose which muscle relaxant, or 'Not known'.")
+        if cleaned.get("muscle_relaxant_other_condition") is None:
+            self.add_error("muscle_relaxant_other_condition", "Answer yes or no.")
+
+    def relaxant_answers(self) -> dict[str, object]:
+        """The relaxant questions asked again at the medicine review, as the engine names them
+        (nothing when no relaxant is taken now: the intake's answers carry over)."""
+        if not self.asks_medicines or self.cleaned_data.get("muscle_relaxant_days") is None:
+            return {}
+        name = self.cleaned_data.get("muscle_relaxant_name")
+        return {
+            "muscle_relaxant_name": name if name in MuscleRelaxant.values else None,
+            "muscle_relaxant_other_condition": bool(
+                self.cleaned_data.get("muscle_relaxant_other_condition")
+            ),
+        }
+
     def findings(self) -> dict[str, object]:
         """The visit's findings from a valid form, named as the visit record names them."""
         return {name: self.cleaned_data.get(name) for name in FINDING_FIELDS}
@@ -182,6 +246,14 @@ class UnscheduledVisitForm(VisitForm):
         del self.fields["version"]
 
 
+class VisitMedicinesForm(HistoryForm):
+    """The history and medicine questions, asked again at the medicine review (day 14)."""
+
+    def medicine_answers(self) -> dict[str, object]:
+        """The answers as the engine names them; needs a valid form."""
+        return {key: self.cleaned_data[key] for key in HISTORY_KEYS}
+
+
 class MissedVisitForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     reason = forms.CharField(
@@ -191,6 +263,20 @@ class MissedVisitForm(forms.Form):
         error_messages={"required": "Give the reason the visit did not happen."},
     )
     short_labels = {"reason": "Reason"}
+
+    def __init__(self, *args, due_date: datetime.date, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.due_date = due_date
+        self.today = today
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.today < self.due_date:
+            raise forms.ValidationError(
+                "A visit can be recorded as missed only on or after the day it is due "
+                f"({_long_date(self.due_date)})."
+            )
+        return cleaned
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()

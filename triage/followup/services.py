@@ -8,13 +8,27 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from triage.guideline import FollowUpAssessment, IntakeFacts, VisitFacts, evaluate_follow_up
+from triage.guideline import (
+    FACT_SPECS,
+    HISTORY_KEYS,
+    RED_FLAG_KEYS,
+    FollowUpAssessment,
+    IntakeFacts,
+    Pathway,
+    VisitFacts,
+    evaluate_follow_up,
+    evaluate_intake,
+)
+from triage.intake import services as intake_services
 from triage.models import (
     ASKED_RED_FLAG_KEYS,
     ESCALATED_PATHWAYS,
+    CarePlan,
     Encounter,
     EpisodeStatus,
     Escalation,
+    EscalationOutcome,
+    EscalationPriority,
     FollowUp,
     FollowUpStatus,
     Recommendation,
@@ -22,6 +36,24 @@ from triage.models import (
 )
 
 RESOLVED_REASON = "resolved"
+# The intake's answers a conservative plan after an escalation carries over (age and days since
+# onset are those of the day it is made).
+ANSWER_COLUMNS = frozenset(
+    {
+        "onset_date",
+        "pain_location",
+        "pain_score",
+        "muscle_spasm",
+        "neuropathic_features",
+        "declines_neck_manipulation",
+        "muscle_relaxant_start",
+        "muscle_relaxant_days",
+        "muscle_relaxant_name",
+        "muscle_relaxant_other_condition",
+        *RED_FLAG_KEYS,
+        *HISTORY_KEYS,
+    }
+)
 UNSCHEDULED_PURPOSE = "Unscheduled visit"
 ACTIVITY_SLOTS = (1, 2, 3)
 # The visit's own columns, as the form's cleaned data names them.
@@ -69,7 +101,9 @@ def _lock_scheduled(follow_up: FollowUp, version: int) -> FollowUp:
     return locked
 
 
-def _visit_facts(findings: Mapping[str, object], day: int) -> VisitFacts:
+def _visit_facts(
+    findings: Mapping[str, object], *, day: int, age: int, answers: Mapping[str, object]
+) -> VisitFacts:
     scores = [
         findings[f"activity_{slot}_score"]
         for slot in ACTIVITY_SLOTS
@@ -78,11 +112,13 @@ def _visit_facts(findings: Mapping[str, object], day: int) -> VisitFacts:
     return VisitFacts.from_mapping(
         {
             "day": day,
+            "age": age,
             "pain_score": findings["pain_score"],
             "muscle_relaxant_days": findings.get("muscle_relaxant_days"),
             "global_change": findings["global_change"],
             "activity_scores": scores,
             **{key: bool(findings[key]) for key in ASKED_RED_FLAG_KEYS},
+            **answers,
         }
     )
 
@@ -130,7 +166,11 @@ def _apply_to_episode(
     status = str(assessment.status)
     if status == EpisodeStatus.ESCALATED:
         Escalation.objects.create(
-            encounter=encounter, visit=visit, red_flags=list(assessment.red_flags), opened_at=now
+            encounter=encounter,
+            visit=visit,
+            red_flags=list(assessment.red_flags),
+            priority=str(assessment.escalation_priority or EscalationPriority.URGENT),
+            opened_at=now,
         )
     elif encounter.escalations.open().exists():
         # An open escalation outranks any visit's reassurance until a clinician closes it.
@@ -158,18 +198,29 @@ def record_visit(
     findings: Mapping[str, object],
     user: AbstractBaseUser,
     now: datetime.datetime,
+    answers: Mapping[str, object] | None = None,
 ) -> VisitRecord:
-    """Record a scheduled visit, have the engine assess it, and update the episode."""
+    """Record a scheduled visit, have the engine assess it, and update the episode.
+
+    `answers` are intake questions the visit asked again (the medicine review asks the history
+    and medicine questions): they override the intake's for this visit. Red flags are judged
+    with the patient's age on the visit date.
+    """
     # The encounter first, then the visit: the same order everywhere, so two visits of one
     # episode recorded at once queue up instead of deadlocking over the cancellations.
     encounter = (
         Encounter.objects.select_for_update(of=("self",))
-        .select_related("care_plan")
+        .select_related("care_plan", "patient")
         .get(pk=follow_up.encounter_id)
     )
     locked = _lock_scheduled(follow_up, version)
-    day = (findings["visit_date"] - intake_date(encounter)).days
-    facts = _visit_facts(findings, day)
+    visit_date = findings["visit_date"]
+    facts = _visit_facts(
+        findings,
+        day=(visit_date - intake_date(encounter)).days,
+        age=encounter.patient.age_on(visit_date),
+        answers=answers or {},
+    )
     intake = IntakeFacts.from_mapping(encounter.care_plan.input_facts)
     assessment = evaluate_follow_up(intake, facts)
     visit = _store_assessment(
@@ -197,6 +248,8 @@ def record_missed(
     """Close a visit that did not happen as missed, keeping the reason."""
     if not reason.strip():
         raise ValueError("A missed visit needs a reason.")
+    if timezone.localdate(now) < follow_up.due_date:
+        raise ValueError("A visit can be recorded as missed only on or after its due date.")
     locked = _lock_scheduled(follow_up, version)
     locked.status = FollowUpStatus.MISSED
     locked.status_reason = reason.strip()
@@ -214,6 +267,7 @@ def add_unscheduled_visit(
     findings: Mapping[str, object],
     user: AbstractBaseUser,
     now: datetime.datetime,
+    answers: Mapping[str, object] | None = None,
 ) -> VisitRecord:
     """Add a visit outside the plan's schedule and record it in the same transaction."""
     if encounter.voided_at is not None:
@@ -225,7 +279,12 @@ def add_unscheduled_visit(
         purpose=UNSCHEDULED_PURPOSE,
     )
     return record_visit(
-        follow_up=follow_up, version=follow_up.version, findings=findings, user=user, now=now
+        follow_up=follow_up,
+        version=follow_up.version,
+        findings=findings,
+        user=user,
+        now=now,
+        answers=answers,
     )
 
 
@@ -237,11 +296,18 @@ class EscalationClosed:
     escalation: Escalation
     episode_still_escalated: bool
     next_step: str = ""
+    # Serious disease was excluded and the conservative plan can be made now (section 4).
+    conservative_plan_ready: bool = False
 
 
 URGENT_EPISODE_NEEDS_A_PLAN = (
-    "This episode began on the urgent pathway, so it has no conservative care plan or follow-up "
-    "visits. If the patient is to continue conservative care, start a new intake from this chart."
+    "This episode began on the emergency or urgent pathway, so it has no conservative care plan "
+    "or follow-up visits. If the patient is to continue conservative care, start a new intake "
+    "from this chart."
+)
+CONSERVATIVE_PLAN_READY = (
+    "Serious disease was excluded, so the escalation's red flags are cleared for this episode: "
+    "the conservative care plan can be made now."
 )
 
 
@@ -265,14 +331,25 @@ def close_escalation(
     locked.outcome_note = note.strip()
     locked.closed_by = user
     locked.closed_at = now
+    if outcome == EscalationOutcome.SERIOUS_CAUSE_EXCLUDED:
+        # The clinician excluded serious disease: these flags no longer count in this episode
+        # (decision table section 4); who and when are the closing clinician and time.
+        locked.cleared_red_flags = list(locked.red_flags)
     locked.save()
     if encounter.escalations.open().exists():
         return EscalationClosed(escalation=locked, episode_still_escalated=True)
     encounter.episode_status = settled_episode_status(encounter)
     encounter.save(update_fields=["episode_status", "updated_at"])
+    if conservative_plan_problem(encounter) is None:
+        return EscalationClosed(
+            escalation=locked,
+            episode_still_escalated=False,
+            next_step=CONSERVATIVE_PLAN_READY,
+            conservative_plan_ready=True,
+        )
     # An escalated intake (emergency or urgent) has no conservative plan or visits: say how to
     # start them.
-    needs_plan = encounter.pathway in ESCALATED_PATHWAYS
+    needs_plan = encounter.pathway in ESCALATED_PATHWAYS and encounter.continues_id is None
     return EscalationClosed(
         escalation=locked,
         episode_still_escalated=False,
@@ -297,3 +374,96 @@ def settled_episode_status(encounter: Encounter) -> str:
     if last is None or last.outcome_status == EpisodeStatus.ESCALATED:
         return EpisodeStatus.ACTIVE
     return last.outcome_status
+
+
+class ConservativePlanRefusedError(Exception):
+    """The conservative plan cannot be made for this episode; the message says why."""
+
+
+def cleared_red_flags(encounter: Encounter) -> dict[str, Escalation]:
+    """The red flags a clinician cleared in this episode, each with the escalation that cleared
+    it (its closed_by and closed_at say who and when), in the red-flag table's order."""
+    cleared: dict[str, Escalation] = {}
+    for escalation in encounter.escalations.filter(
+        outcome=EscalationOutcome.SERIOUS_CAUSE_EXCLUDED
+    ).select_related("closed_by"):
+        for key in escalation.cleared_red_flags:
+            cleared.setdefault(key, escalation)
+    return {key: cleared[key] for key in RED_FLAG_KEYS if key in cleared}
+
+
+def conservative_plan_problem(encounter: Encounter) -> str | None:
+    """Why the conservative plan cannot be made now for this escalated episode, or None."""
+    if encounter.voided_at is not None:
+        return "This encounter was voided."
+    if not CarePlan.objects.filter(encounter=encounter).exists():
+        return "This encounter has no stored care plan to start from."
+    if encounter.pathway == Pathway.CONSERVATIVE or encounter.continues_id is not None:
+        return "This episode already has a conservative care plan."
+    if encounter.continuations.filter(voided_at__isnull=True).exists():
+        return "The conservative plan for this episode has already been made."
+    if encounter.escalations.open().exists():
+        return "An escalation of this episode is still open: record its outcome first."
+    if not cleared_red_flags(encounter):
+        return (
+            "No red flag has been cleared: close the escalation with the outcome 'Serious "
+            "cause excluded' first."
+        )
+    return None
+
+
+@transaction.atomic
+def make_conservative_plan(
+    *, encounter: Encounter, user: AbstractBaseUser, now: datetime.datetime
+) -> Encounter:
+    """After a clinician excluded serious disease, store the conservative plan for the episode.
+
+    The engine runs again on the escalated intake's stored facts, with the age and days since
+    onset of today and the cleared red flags (decision table section 4, reading rule 7). The
+    plan is stored on a new encounter that continues the first, whose own plan stays as it
+    was; its visits count from today. Raises ConservativePlanRefusedError when it cannot be made.
+    """
+    locked = (
+        Encounter.objects.select_for_update(of=("self",))
+        .select_related("care_plan", "patient")
+        .get(pk=encounter.pk)
+    )
+    problem = conservative_plan_problem(locked)
+    if problem:
+        raise ConservativePlanRefusedError(problem)
+    today = timezone.localdate(now)
+    cleared = list(cleared_red_flags(locked))
+    days_since_onset = locked.days_since_onset + (today - intake_date(locked)).days
+    facts = {
+        **locked.care_plan.input_facts,
+        "age": locked.patient.age_on(today),
+        "days_since_onset": days_since_onset,
+        "cleared_red_flags": cleared,
+        "encounter_date": today.isoformat(),
+    }
+    plan = evaluate_intake(IntakeFacts.from_mapping(facts))
+    if plan.pathway != Pathway.CONSERVATIVE:
+        raise ConservativePlanRefusedError(
+            "Red flags that were not cleared still count ("
+            + ", ".join(FACT_SPECS[key].label for key in plan.red_flags)
+            + "): the conservative plan is withheld until a clinician excludes serious disease."
+        )
+    answers = {
+        field.name: getattr(locked, field.name)
+        for field in Encounter._meta.concrete_fields
+        if field.name in ANSWER_COLUMNS
+    }
+    continuation = Encounter.objects.create(
+        patient=locked.patient,
+        occurred_at=now,
+        recorded_by=user,
+        status=locked.status,
+        continues=locked,
+        age_years=facts["age"],
+        days_since_onset=days_since_onset,
+        pathway=str(plan.pathway),
+        needs_review=intake_services.needs_review(plan),
+        **answers,
+    )
+    intake_services.store_plan(encounter=continuation, plan=plan, facts=facts, user=user, now=now)
+    return continuation

@@ -10,5 +10,10 @@ urlpatterns = [
     path("follow-ups/<int:pk>/missed/", views.record_missed, name="followup_missed"),
     path("encounters/<int:encounter_pk>/visits/new/", views.add_visit, name="visit_add"),
     path("escalations/<int:pk>/", views.close_escalation, name="escalation_close"),
+    path(
+        "encounters/<int:pk>/conservative-plan/",
+        views.conservative_plan,
+        name="conservative_plan",
+    ),
     path("outcomes/", views.outcomes, name="outcomes"),
 ]

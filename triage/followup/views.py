@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from patients.chart_access import records_chart_access
 from patients.models import Patient
@@ -15,12 +16,20 @@ from triage.followup.forms import (
     OutcomesFilterForm,
     UnscheduledVisitForm,
     VisitForm,
+    VisitMedicinesForm,
 )
 from triage.followup.selectors import outcomes as outcome_figures
 from triage.followup.selectors import timeline
 from triage.followup.selectors.worklist import GROUP_TITLES, build_worklist, red_flag_labels
 from triage.intake import selectors as intake_selectors
-from triage.models import Encounter, EncounterStatus, Escalation, FollowUp, FollowUpStatus
+from triage.models import (
+    MEDICINE_REVIEW_DAY,
+    Encounter,
+    EncounterStatus,
+    Escalation,
+    FollowUp,
+    FollowUpStatus,
+)
 
 _FOLLOW_UP = {"model": "triage.FollowUp", "patient_field": "encounter__patient_id"}
 
@@ -50,25 +59,60 @@ def _conflict(request, follow_up: FollowUp, entered=None):
     )
 
 
+def _visit_forms(request, encounter: Encounter, *, form_class, medicine_review: bool, initial):
+    """The visit form and, at the medicine review, the history and medicine questions."""
+    today = timezone.localdate()
+    data = request.POST or None
+    form = form_class(
+        data,
+        intake_date=services.intake_date(encounter),
+        days_since_onset=encounter.days_since_onset,
+        relaxant_start=timeline.relaxant_start(encounter),
+        relaxant_may_predate_pain=timeline.relaxant_may_predate_pain(encounter),
+        asks_medicines=medicine_review,
+        today=today,
+        initial={"visit_date": today, **initial},
+    )
+    medicines = (
+        VisitMedicinesForm(data, patient=encounter.patient, today=today, prefix="medicines")
+        if medicine_review
+        else None
+    )
+    return form, medicines
+
+
+def _valid(form, medicines) -> bool:
+    # Both forms are checked so every error shows at once.
+    return all([form.is_valid(), medicines is None or medicines.is_valid()])
+
+
+def _answers(form, medicines) -> dict[str, object]:
+    answers = form.relaxant_answers()
+    if medicines is not None:
+        answers |= medicines.medicine_answers()
+    return answers
+
+
 @permission_required("triage.add_visitrecord", raise_exception=True)
 @records_chart_access("record visit", **_FOLLOW_UP)
 def record_visit(request, pk):
     follow_up = _follow_up(pk)
-    form = VisitForm(
-        request.POST or None,
-        intake_date=services.intake_date(follow_up.encounter),
-        days_since_onset=follow_up.encounter.days_since_onset,
-        today=timezone.localdate(),
-        initial={"version": follow_up.version, "visit_date": timezone.localdate()},
+    form, medicines = _visit_forms(
+        request,
+        follow_up.encounter,
+        form_class=VisitForm,
+        medicine_review=follow_up.plan_day == MEDICINE_REVIEW_DAY,
+        initial={"version": follow_up.version},
     )
     if follow_up.status != FollowUpStatus.SCHEDULED:
         return _conflict(request, follow_up, entered=form if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _valid(form, medicines):
         try:
             services.record_visit(
                 follow_up=follow_up,
                 version=form.cleaned_data["version"],
                 findings=form.findings(),
+                answers=_answers(form, medicines),
                 user=request.user,
                 now=timezone.now(),
             )
@@ -78,7 +122,12 @@ def record_visit(request, pk):
     return render(
         request,
         "triage/followup/visit_form.html",
-        {"form": form, "follow_up": follow_up, "patient": follow_up.encounter.patient},
+        {
+            "form": form,
+            "medicines": medicines,
+            "follow_up": follow_up,
+            "patient": follow_up.encounter.patient,
+        },
     )
 
 
@@ -93,22 +142,32 @@ def add_visit(request, encounter_pk):
         .select_related("patient"),
         pk=encounter_pk,
     )
-    form = UnscheduledVisitForm(
-        request.POST or None,
-        intake_date=services.intake_date(encounter),
-        days_since_onset=encounter.days_since_onset,
-        today=timezone.localdate(),
-        initial={"visit_date": timezone.localdate()},
+    # A visit in place of a missed medicine review asks the medicine questions too.
+    form, medicines = _visit_forms(
+        request,
+        encounter,
+        form_class=UnscheduledVisitForm,
+        medicine_review=request.GET.get("review") == "medicines",
+        initial={},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _valid(form, medicines):
         visit = services.add_unscheduled_visit(
-            encounter=encounter, findings=form.findings(), user=request.user, now=timezone.now()
+            encounter=encounter,
+            findings=form.findings(),
+            answers=_answers(form, medicines),
+            user=request.user,
+            now=timezone.now(),
         )
         return redirect("triage:followup_detail", pk=visit.follow_up_id)
     return render(
         request,
         "triage/followup/visit_form.html",
-        {"form": form, "encounter": encounter, "patient": encounter.patient},
+        {
+            "form": form,
+            "medicines": medicines,
+            "encounter": encounter,
+            "patient": encounter.patient,
+        },
     )
 
 
@@ -129,7 +188,12 @@ def record_missed(request, pk):
     follow_up = _follow_up(pk)
     if follow_up.status != FollowUpStatus.SCHEDULED:
         return _conflict(request, follow_up)
-    form = MissedVisitForm(request.POST or None, initial={"version": follow_up.version})
+    form = MissedVisitForm(
+        request.POST or None,
+        initial={"version": follow_up.version},
+        due_date=follow_up.due_date,
+        today=timezone.localdate(),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.record_missed(
@@ -170,6 +234,9 @@ def close_escalation(request, pk):
             escalation = closed.escalation
         else:
             messages.success(request, "The escalation's outcome was recorded.")
+            if closed.conservative_plan_ready:
+                # Serious disease excluded: the conservative plan can be made now.
+                return redirect("triage:conservative_plan", pk=escalation.encounter_id)
             if closed.next_step:
                 messages.info(request, closed.next_step)
             return redirect("triage:patient_chart", pk=escalation.encounter.patient_id)
@@ -181,6 +248,39 @@ def close_escalation(request, pk):
             "escalation": escalation,
             "red_flags": red_flag_labels(escalation.red_flags),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("triage.close_escalation", raise_exception=True)
+@records_chart_access("conservative plan", model="triage.Encounter", patient_field="patient_id")
+def conservative_plan(request, pk):
+    """After serious disease was excluded: show what was cleared, then make the plan (POST)."""
+    encounter = get_object_or_404(Encounter.objects.select_related("patient", "care_plan"), pk=pk)
+    problem = services.conservative_plan_problem(encounter)
+    if request.method == "POST" and problem is None:
+        try:
+            continuation = services.make_conservative_plan(
+                encounter=encounter, user=request.user, now=timezone.now()
+            )
+        except services.ConservativePlanRefusedError as refused:
+            problem = str(refused)
+        else:
+            messages.success(request, "The conservative care plan was made for this episode.")
+            return redirect("triage:care_plan", pk=continuation.pk)
+    return render(
+        request,
+        "triage/followup/conservative_plan.html",
+        {
+            "encounter": encounter,
+            "patient": encounter.patient,
+            "problem": problem,
+            "cleared": [
+                (red_flag_labels([key]), escalation)
+                for key, escalation in services.cleared_red_flags(encounter).items()
+            ],
+        },
+        status=409 if request.method == "POST" and problem else 200,
     )
 
 

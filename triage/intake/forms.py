@@ -12,12 +12,14 @@ from patients.forms import PatientForm
 from patients.models import Patient, Sex
 from triage.guideline import FACT_SPECS
 from triage.guideline.facts import MAX_AGE, MAX_DAYS, MIN_AGE
-from triage.models import ASKED_HISTORY_KEYS, ASKED_RED_FLAG_KEYS, PainLocation
+from triage.models import ASKED_HISTORY_KEYS, ASKED_RED_FLAG_KEYS, MuscleRelaxant, PainLocation
 
 YES, NO = "yes", "no"
 YES_NO_CHOICES = ((YES, "Yes"), (NO, "No"))
 ANSWER_YES_OR_NO = "Answer yes or no."
 QUESTION_TEMPLATE = "triage/intake/_question.html"
+# The answer for a relaxant whose name the patient does not know (the engine's null name).
+RELAXANT_NOT_KNOWN = "not_known"
 
 
 class YesNoField(forms.TypedChoiceField):
@@ -203,12 +205,30 @@ class PainForm(IntakeStepForm):
     neuropathic_features = _question("neuropathic_features")
     declines_neck_manipulation = _question("declines_neck_manipulation")
     takes_muscle_relaxant = YesNoField(
-        label="Is the patient already taking a muscle relaxant for this pain?",
-        help_text="For example cyclobenzaprine, methocarbamol or tizanidine.",
+        label="Is the patient taking a muscle relaxant now, for this pain or for another "
+        "condition?",
+        help_text="For example cyclobenzaprine, methocarbamol, tizanidine or baclofen. Ask to "
+        "see the box or the medicine list.",
+    )
+    muscle_relaxant_name = forms.ChoiceField(
+        label=FACT_SPECS["muscle_relaxant_name"].question,
+        help_text="Only if the patient is taking one. "
+        + FACT_SPECS["muscle_relaxant_name"].hint.replace("Leave blank", "Choose 'Not known'"),
+        choices=[*MuscleRelaxant.choices, (RELAXANT_NOT_KNOWN, "Not known")],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose one of the muscle relaxants listed."},
+    )
+    muscle_relaxant_other_condition = YesNoField(
+        label=FACT_SPECS["muscle_relaxant_other_condition"].question,
+        help_text="Only if the patient is taking one. "
+        + FACT_SPECS["muscle_relaxant_other_condition"].hint,
+        required=False,
     )
     muscle_relaxant_start = forms.DateField(
-        label="Date the muscle relaxant was started",
-        help_text="Only if the patient is taking one: the day of the first dose.",
+        label="Date of the first dose of the muscle relaxant",
+        help_text="Only if the patient is taking one. It may be before this pain began, for "
+        "example for a relaxant taken long term for another condition.",
         required=False,
         widget=_date_input(),
         error_messages={"invalid": "Enter a real date, for example 2026-03-01."},
@@ -220,7 +240,9 @@ class PainForm(IntakeStepForm):
         "muscle_spasm": FACT_SPECS["muscle_spasm"].label,
         "neuropathic_features": FACT_SPECS["neuropathic_features"].label,
         "declines_neck_manipulation": FACT_SPECS["declines_neck_manipulation"].label,
-        "takes_muscle_relaxant": "Already taking a muscle relaxant",
+        "takes_muscle_relaxant": "Taking a muscle relaxant now",
+        "muscle_relaxant_name": FACT_SPECS["muscle_relaxant_name"].label,
+        "muscle_relaxant_other_condition": FACT_SPECS["muscle_relaxant_other_condition"].label,
         "muscle_relaxant_start": "Muscle relaxant started",
     }
 
@@ -237,26 +259,47 @@ class PainForm(IntakeStepForm):
     def clean(self):
         cleaned = super().clean()
         taking = cleaned.get("takes_muscle_relaxant")
-        started = cleaned.get("muscle_relaxant_start")
-        onset = cleaned.get("onset_date")
         if taking is False:
+            self._refuse_relaxant_details(cleaned)
             cleaned["muscle_relaxant_start"] = None
-        elif taking and started is None and "muscle_relaxant_start" not in self.errors:
-            self.add_error(
-                "muscle_relaxant_start", "Enter the date the patient started the muscle relaxant."
-            )
-        elif taking and started is not None:
-            if started > self.today:
-                self.add_error(
-                    "muscle_relaxant_start", "The muscle relaxant start cannot be in the future."
-                )
-            elif onset is not None and started < onset:
-                self.add_error(
-                    "muscle_relaxant_start",
-                    "The muscle relaxant cannot have been started before the pain began "
-                    "(it must be on or after the date the pain began).",
-                )
+            cleaned["muscle_relaxant_name"] = None
+            cleaned["muscle_relaxant_other_condition"] = None
+        elif taking:
+            self._check_relaxant(cleaned)
         return cleaned
+
+    def _refuse_relaxant_details(self, cleaned) -> None:
+        """A relaxant named, or said to be for another condition, needs a yes and a start date."""
+        named = cleaned.get("muscle_relaxant_name") not in (None, "", RELAXANT_NOT_KNOWN)
+        if named:
+            self.add_error(
+                "muscle_relaxant_name",
+                "A muscle relaxant is chosen, but the patient is answered as not taking one. "
+                "Answer yes and give the date of the first dose, or clear the choice.",
+            )
+        if cleaned.get("muscle_relaxant_other_condition"):
+            self.add_error(
+                "muscle_relaxant_other_condition",
+                "Answered yes, but the patient is answered as not taking a muscle relaxant. "
+                "Answer yes above and give the date of the first dose, or answer no here.",
+            )
+
+    def _check_relaxant(self, cleaned) -> None:
+        started = cleaned.get("muscle_relaxant_start")
+        if started is None and "muscle_relaxant_start" not in self.errors:
+            self.add_error(
+                "muscle_relaxant_start",
+                "Enter the date the patient started the muscle relaxant (the first dose).",
+            )
+        elif started is not None and started > self.today:
+            # A start before the onset is fine: the relaxant may be taken for another condition.
+            self.add_error(
+                "muscle_relaxant_start", "The muscle relaxant start cannot be in the future."
+            )
+        if not cleaned.get("muscle_relaxant_name") and "muscle_relaxant_name" not in self.errors:
+            self.add_error("muscle_relaxant_name", "Choose which muscle relaxant, or 'Not known'.")
+        if cleaned.get("muscle_relaxant_other_condition") is None:
+            self.add_error("muscle_relaxant_other_condition", ANSWER_YES_OR_NO)
 
 
 class RedFlagForm(IntakeStepForm):
@@ -273,13 +316,22 @@ class RedFlagForm(IntakeStepForm):
 
 
 class HistoryForm(IntakeStepForm):
-    """Step 4: history and medicines; pregnancy is asked only where it can apply."""
+    """Step 4: history and medicines; pregnancy and breastfeeding are asked only where they can
+    apply."""
 
     def add_fields(self) -> None:
-        for key in ASKED_HISTORY_KEYS:
-            if key != "pregnancy_weeks":
-                self.fields[key] = _question(key)
         self.asks_pregnancy = self.patient is None or self.patient.sex != Sex.MALE
+        for key in ASKED_HISTORY_KEYS:
+            if key == "pregnancy_weeks":
+                self._add_pregnancy_fields()
+            else:
+                self.fields[key] = _question(key)
+        self.fields["breastfeeding"].required = self.asks_pregnancy
+        self.short_labels = {key: FACT_SPECS[key].label for key in ASKED_HISTORY_KEYS} | {
+            "pregnant": "Pregnant",
+        }
+
+    def _add_pregnancy_fields(self) -> None:
         self.fields["pregnant"] = YesNoField(
             label="Is the patient pregnant?",
             help_text="Ask every patient who could be pregnant.",
@@ -297,13 +349,21 @@ class HistoryForm(IntakeStepForm):
                 "max_value": "Weeks of pregnancy must be from 1 to 42.",
             },
         )
-        self.short_labels = {key: FACT_SPECS[key].label for key in ASKED_HISTORY_KEYS} | {
-            "pregnant": "Pregnant",
-        }
+
+    def _not_asked(self) -> set[str]:
+        if self.asks_pregnancy:
+            return set()
+        hidden = {"pregnant", "pregnancy_weeks", "breastfeeding"}
+        if self.data.get(self.add_prefix("breastfeeding")) == YES:
+            # Answered yes before the patient's sex was recorded as male: show the answer with
+            # its error, next to the field.
+            hidden.discard("breastfeeding")
+        return hidden
 
     def shown_fields(self) -> list[forms.BoundField]:
-        """The questions asked of this patient (no pregnancy questions for a male patient)."""
-        hidden = set() if self.asks_pregnancy else {"pregnant", "pregnancy_weeks"}
+        """The questions asked of this patient (no pregnancy or breastfeeding questions for a
+        patient recorded as male)."""
+        hidden = self._not_asked()
         return [self[name] for name in self.fields if name not in hidden]
 
     def clean(self):
@@ -317,7 +377,14 @@ class HistoryForm(IntakeStepForm):
                     "Pregnancy cannot be recorded for a patient recorded as male. If the "
                     "patient's sex is recorded wrongly, correct the patient's details first.",
                 )
+            if cleaned.get("breastfeeding"):
+                self.add_error(
+                    "breastfeeding",
+                    "Breastfeeding cannot be recorded for a patient recorded as male. If the "
+                    "patient's sex is recorded wrongly, correct the patient's details first.",
+                )
             cleaned["pregnant"], cleaned["pregnancy_weeks"] = False, None
+            cleaned["breastfeeding"] = False
         elif pregnant is False:
             cleaned["pregnancy_weeks"] = None
         elif pregnant and weeks is None and "pregnancy_weeks" not in self.errors:
@@ -327,7 +394,10 @@ class HistoryForm(IntakeStepForm):
     def review_rows(self) -> list[tuple[str, str]]:
         rows = super().review_rows()
         if not self.asks_pregnancy:
-            drop = {self.short_labels["pregnant"], self.fields["pregnancy_weeks"].label}
+            drop = {self.short_labels[name] for name in ("pregnant", "breastfeeding")} | {
+                self.short_labels["pregnancy_weeks"],
+                self.fields["pregnancy_weeks"].label,
+            }
             rows = [row for row in rows if row[0] not in drop]
         return rows
 

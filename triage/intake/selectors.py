@@ -10,19 +10,23 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, CharField, Prefetch, Value, When
+from django.utils import timezone
 
 from patients.models import Patient
-from triage.guideline import Category
+from triage.guideline import FACT_SPECS, HISTORY_KEYS, RED_FLAG_KEYS, Category, Pathway
+from triage.intake.handout_warnings import medicine_warnings
 from triage.intake.steps import STEPS
 from triage.models import (
-    ESCALATED_PATHWAYS,
+    RULE_SET_1_VERSIONS,
     Encounter,
     Escalation,
     FollowUp,
     IntakeDraft,
+    MuscleRelaxant,
     Recommendation,
 )
 
@@ -92,6 +96,10 @@ HANDOUT_FIRST_LINE = {
         "You would rather not have your neck manipulated, so none is planned. A trained "
         "therapist may treat your upper back instead, which can also ease neck pain."
     ),
+    "MANIPULATION_WITHHELD": (
+        "Quick hands-on manipulation of your neck or back is not advised for you. A "
+        "physiotherapist may use gentle movements of the joints instead."
+    ),
     "POSTURE_ERGONOMICS": (
         "Look at how you sit, stand, work and sleep: a screen at eye level, a chair that "
         "supports you, regular breaks, and a pillow that keeps your neck level."
@@ -108,9 +116,10 @@ HANDOUT_MEDICINES = (
 MEDICINE_CODES = frozenset({"NSAID", "MUSCLE_RELAXANT", "DULOXETINE_SECOND_LINE"})
 HANDOUT_AVOID = {
     "NSAID_WITHHELD": (
-        "Do not take anti-inflammatory painkillers such as ibuprofen or naproxen for this pain "
-        "unless your clinician says so; ask which painkiller is safe for you. Keep taking any "
-        "low-dose aspirin a doctor prescribed."
+        "Do not take anti-inflammatory painkillers such as ibuprofen or naproxen for this pain, "
+        "and do not buy them over the counter from a shop or pharmacy, unless your clinician says "
+        "so; ask which painkiller is safe for you. Keep taking any low-dose aspirin a doctor "
+        "prescribed."
     ),
     "AVOID_BED_REST": (
         "Do not stay in bed for days. Short rests are fine, but staying as active as the pain "
@@ -128,11 +137,49 @@ HANDOUT_AVOID = {
         "Spinal injections and nerve-burning treatments are not recommended for long-lasting "
         "neck pain like yours."
     ),
-    "MUSCLE_RELAXANT_STOP": (
-        "Muscle relaxants should not be taken for more than about two weeks. Talk to your "
-        "clinician about stopping yours."
+}
+# What to do now, said first and plainly on the care plan and the handout (decision table 3.1,
+# 3.2): an ambulance for signs of a neck artery problem, the emergency department for any other
+# emergency, the clinic's call today for the urgent pathway. Never "wait" on an emergency.
+NOW_FOR_STAFF = {
+    "ambulance": (
+        "Call an ambulance now, before anything else. The patient must not drive. No "
+        "manipulation or exercise."
+    ),
+    "emergency_department": (
+        "Send the patient to the emergency department now, driven by someone else or by "
+        "ambulance, never driving themselves. No manipulation or exercise."
+    ),
+    "urgent": (
+        "A clinician reviews the patient today, and the clinic calls the patient today: the "
+        "handout tells them to expect the call."
     ),
 }
+NOW_FOR_PATIENT = {
+    "ambulance": (
+        "Call an ambulance now. Some of the signs you told us about can come from a problem with "
+        "a blood vessel in your neck, and you need to be seen in hospital straight away. Do not "
+        "drive yourself."
+    ),
+    "emergency_department": (
+        "Go to the emergency department now. Some of the signs you told us about need to be "
+        "checked in hospital straight away. Do not drive yourself: ask someone to take you, or "
+        "call an ambulance."
+    ),
+    "urgent": (
+        "The clinic will call you today to arrange an urgent check, for example a scan or a "
+        "specialist's opinion. If you have not heard from us by the end of today, call the clinic."
+    ),
+}
+# The emergency-tier signs a patient can notice (decision table section 1): any of them means
+# going to the emergency department at once.
+EMERGENCY_SYMPTOMS = (
+    "weakness or numbness in your arms or legs that is new and getting worse, or in both arms "
+    "or your legs",
+    "new trouble controlling your bladder or bowels",
+    "dizziness, double vision, slurred speech, trouble swallowing, sudden falls, or a sudden "
+    "very bad headache",
+)
 # Red-flag symptoms a patient can notice, in lay words (decision table section 1).
 URGENT_SYMPTOMS = (
     "weakness, numbness or tingling in your arms or legs that is getting worse",
@@ -168,10 +215,55 @@ class StoredPlan:
         return self.encounter.care_plan
 
     @property
+    def is_emergency(self) -> bool:
+        return self.care_plan.pathway == Pathway.EMERGENCY
+
+    @property
     def is_urgent(self) -> bool:
-        """Whether the plan escalated (the emergency and urgent pathways) instead of advising
-        conservative care."""
-        return self.care_plan.pathway in ESCALATED_PATHWAYS
+        return self.care_plan.pathway == Pathway.URGENT
+
+    @property
+    def is_escalated(self) -> bool:
+        return self.care_plan.pathway != Pathway.CONSERVATIVE
+
+    @property
+    def what_now(self) -> str:
+        """Which action comes first: 'ambulance', 'emergency_department', 'urgent' or ''."""
+        if self.is_emergency:
+            # Signs of a neck artery problem: an ambulance first (decision table 3.1).
+            if "cervical_arterial_signs" in self.care_plan.red_flags:
+                return "ambulance"
+            return "emergency_department"
+        return "urgent" if self.is_urgent else ""
+
+    @property
+    def now_for_staff(self) -> str:
+        return NOW_FOR_STAFF.get(self.what_now, "")
+
+    @property
+    def shows_facts(self) -> bool:
+        """Plans stored under rule set 1 render exactly as they were shown, without the panel."""
+        return self.care_plan.ruleset not in RULE_SET_1_VERSIONS
+
+    @cached_property
+    def facts(self) -> FactsPanel:
+        return facts_panel(self.care_plan, cleared_by=self.cleared_by())
+
+    def cleared_by(self) -> dict[str, str]:
+        """For a plan made after a cleared escalation: who cleared each red flag, and when."""
+        first = self.encounter.continues
+        if first is None:
+            return {}
+        named: dict[str, str] = {}
+        for escalation in first.escalations.all():
+            for key in escalation.cleared_red_flags:
+                when = timezone.localtime(escalation.closed_at)
+                named.setdefault(
+                    key,
+                    f", cleared by {escalation.closed_by.get_username()} on "
+                    f"{when.day} {when:%b %Y %H:%M} (serious cause excluded)",
+                )
+        return named
 
     def codes(self) -> set[str]:
         return {item.code for item in self.critical} | {
@@ -179,12 +271,112 @@ class StoredPlan:
         }
 
 
+@dataclass(frozen=True)
+class FactRow:
+    label: str
+    answer: str
+    stands_out: bool = False
+
+
+@dataclass(frozen=True)
+class FactsPanel:
+    """The facts a stored plan was computed from, as a clinician checks them at a glance."""
+
+    presenting: list[FactRow]
+    red_flags: list[FactRow]
+    history_yes: list[FactRow]
+    cleared: list[str]
+
+    @property
+    def any_red_flag_yes(self) -> bool:
+        return any(row.stands_out for row in self.red_flags)
+
+
+def _yes_no(value) -> str:
+    return "Yes" if value else "No"
+
+
+def _relaxant_answer(facts: dict) -> str:
+    days = facts.get("muscle_relaxant_days")
+    if days is None:
+        return "None taken"
+    name = facts.get("muscle_relaxant_name")
+    named = dict(MuscleRelaxant.choices).get(name, "Name not known") if name else "Name not known"
+    purpose = (
+        ", long term for another condition" if facts.get("muscle_relaxant_other_condition") else ""
+    )
+    return f"{named}, {days} day{'s' if days != 1 else ''} since the first dose{purpose}"
+
+
+def _red_flag_answer(key: str, facts: dict, fired: set[str], cleared: set[str]) -> FactRow:
+    label = FACT_SPECS[key].label
+    if not facts.get(key):
+        return FactRow(label, "No")
+    if key in fired:
+        return FactRow(label, "Yes", stands_out=True)
+    if key in cleared:
+        return FactRow(label, "Yes, cleared by a clinician", stands_out=True)
+    # Answered yes but not counted: the engine counts these only for older patients (S2).
+    return FactRow(label, "Yes, not a red flag at this age")
+
+
+def facts_panel(care_plan, *, cleared_by: dict[str, str] | None = None) -> FactsPanel:
+    """The facts the engine was given for this plan (its stored input), nothing re-computed.
+
+    A plan stored under an earlier rule set shows the facts it was given; `cleared_by` names
+    who cleared each cleared red flag and when.
+    """
+    facts = care_plan.input_facts
+    presenting = [
+        FactRow(label, answer)
+        for key, label, answer in (
+            ("age", "Age", facts.get("age")),
+            ("pain_score", "Pain score", f"{facts.get('pain_score')} of 10"),
+            ("days_since_onset", "Days since the pain began", facts.get("days_since_onset")),
+            ("muscle_spasm", "Muscle spasm", _yes_no(facts.get("muscle_spasm"))),
+            (
+                "neuropathic_features",
+                FACT_SPECS["neuropathic_features"].label,
+                _yes_no(facts.get("neuropathic_features")),
+            ),
+            (
+                "declines_neck_manipulation",
+                FACT_SPECS["declines_neck_manipulation"].label,
+                _yes_no(facts.get("declines_neck_manipulation")),
+            ),
+            ("muscle_relaxant_days", "Muscle relaxant", _relaxant_answer(facts)),
+        )
+        if key in facts
+    ]
+    fired = set(care_plan.red_flags)
+    cleared = set(facts.get("cleared_red_flags") or ())
+    red_flags = [
+        _red_flag_answer(key, facts, fired, cleared) for key in RED_FLAG_KEYS if key in facts
+    ]
+    history_yes = [
+        FactRow(FACT_SPECS[key].label, f"{facts[key]} weeks" if key == "pregnancy_weeks" else "Yes")
+        for key in HISTORY_KEYS
+        if facts.get(key)
+    ]
+    named = cleared_by or {}
+    cleared_rows = [
+        f"{FACT_SPECS[key].label}{named.get(key, '')}" for key in RED_FLAG_KEYS if key in cleared
+    ]
+    return FactsPanel(presenting, red_flags, history_yes, cleared_rows)
+
+
 def encounter_with_plan(pk: int):
     """The query for an encounter with its stored plan and everything the plan page shows."""
     return (
         Encounter.objects.filter(pk=pk, care_plan__isnull=False)
-        .select_related("patient", "recorded_by", "care_plan")
+        .select_related("patient", "recorded_by", "care_plan", "continues")
         .prefetch_related(
+            Prefetch(
+                "continues__escalations",
+                queryset=Escalation.objects.filter(closed_at__isnull=False).select_related(
+                    "closed_by"
+                ),
+            ),
             Prefetch(
                 "care_plan__recommendations",
                 # With each item's clinician feedback (shown beside it, never in the snapshot).
@@ -233,6 +425,9 @@ class Handout:
     medicines: str
     avoid: list[str]
     urgent_symptoms: tuple[str, ...]
+    do_now: str = ""
+    emergency_symptoms: tuple[str, ...] = ()
+    medicine_warnings: tuple[str, ...] = ()
 
 
 def handout(plan: StoredPlan) -> Handout:
@@ -244,4 +439,7 @@ def handout(plan: StoredPlan) -> Handout:
         medicines=HANDOUT_MEDICINES if codes & MEDICINE_CODES else "",
         avoid=[HANDOUT_AVOID[code] for code in HANDOUT_AVOID if code in codes],
         urgent_symptoms=URGENT_SYMPTOMS,
+        do_now=NOW_FOR_PATIENT.get(plan.what_now, ""),
+        medicine_warnings=tuple(medicine_warnings(codes, plan.care_plan.input_facts)),
+        emergency_symptoms=EMERGENCY_SYMPTOMS if plan.is_urgent else (),
     )

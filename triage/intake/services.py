@@ -26,6 +26,7 @@ from triage.models import (
     Escalation,
     FollowUp,
     IntakeDraft,
+    MuscleRelaxant,
     Recommendation,
 )
 
@@ -39,6 +40,8 @@ _FACT_STEP = {
     "neuropathic_features": "pain",
     "declines_neck_manipulation": "pain",
     "muscle_relaxant_days": "pain",
+    "muscle_relaxant_name": "pain",
+    "muscle_relaxant_other_condition": "pain",
     **dict.fromkeys(ASKED_RED_FLAG_KEYS, "red_flags"),
     **dict.fromkeys(ASKED_HISTORY_KEYS, "history"),
 }
@@ -113,6 +116,11 @@ def discard_draft(*, draft: IntakeDraft) -> None:
     draft.delete()
 
 
+def relaxant_name(answer: str | None) -> str | None:
+    """The engine's relaxant name for a form's answer: None when none is taken or not known."""
+    return answer if answer in MuscleRelaxant.values else None
+
+
 def _facts_mapping(steps: dict, *, patient: Patient, today: datetime.date) -> dict[str, object]:
     """The engine's input, exactly as it will be stored with the plan."""
     pain = steps["pain"]
@@ -127,6 +135,8 @@ def _facts_mapping(steps: dict, *, patient: Patient, today: datetime.date) -> di
         "neuropathic_features": pain["neuropathic_features"],
         "declines_neck_manipulation": pain["declines_neck_manipulation"],
         "muscle_relaxant_days": (today - started).days if started else None,
+        "muscle_relaxant_name": relaxant_name(pain["muscle_relaxant_name"]),
+        "muscle_relaxant_other_condition": bool(pain["muscle_relaxant_other_condition"]),
         **{key: red_flags[key] for key in ASKED_RED_FLAG_KEYS},
         **{key: history[key] for key in ASKED_HISTORY_KEYS},
         "encounter_date": today.isoformat(),
@@ -138,6 +148,7 @@ def _new_encounter(
 ) -> Encounter:
     pain = steps["pain"]
     typed = {key: value for key, value in facts.items() if key not in ("age", "encounter_date")}
+    typed["muscle_relaxant_name"] = facts["muscle_relaxant_name"] or ""
     return Encounter(
         patient=patient,
         occurred_at=now,
@@ -152,9 +163,11 @@ def _new_encounter(
     )
 
 
-def _store_plan(
+def store_plan(
     *, encounter: Encounter, plan: PlanResult, facts: dict, user, now: datetime.datetime
 ) -> None:
+    """Store the engine's plan for a saved encounter: the snapshot, its visits counted from
+    `now`'s date, and the escalation an emergency or urgent plan opens."""
     care_plan = CarePlan.objects.create(
         encounter=encounter,
         ruleset=plan.ruleset,
@@ -179,7 +192,10 @@ def _store_plan(
         bulk_create_with_history(visits, FollowUp, default_user=user, default_date=now)
     if plan.escalation_priority is not None:
         Escalation.objects.create(
-            encounter=encounter, red_flags=list(plan.red_flags), opened_at=now
+            encounter=encounter,
+            red_flags=list(plan.red_flags),
+            priority=str(plan.escalation_priority),
+            opened_at=now,
         )
 
 
@@ -244,6 +260,6 @@ def record_intake(
         if existing is None:
             raise
         return existing
-    _store_plan(encounter=encounter, plan=plan, facts=facts, user=user, now=now)
+    store_plan(encounter=encounter, plan=plan, facts=facts, user=user, now=now)
     locked.delete()
     return encounter

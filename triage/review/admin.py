@@ -218,6 +218,7 @@ class EscalationAdmin(
 
     list_display = [
         "opened_at",
+        "priority",
         "patient_name",
         "red_flag_labels",
         "source",
@@ -229,7 +230,7 @@ class EscalationAdmin(
     ]
     list_select_related = ["encounter__patient", "visit", "closed_by"]
     # A date range ("opened_at"), not date_hierarchy: its drill-down reads every row.
-    list_filter = [EscalationStateFilter, "outcome", "opened_at"]
+    list_filter = [EscalationStateFilter, "priority", "outcome", "opened_at"]
     list_defer = ("outcome_note", "visit__input_facts", "visit__note")
     search_fields = ["encounter__patient__mrn"]
     search_help_text = "Search by record number."
@@ -237,10 +238,12 @@ class EscalationAdmin(
     fields = [
         "encounter_link",
         "visit",
+        "priority",
         "red_flag_labels",
         "opened_at",
         "outcome",
         "outcome_note",
+        "cleared_red_flag_labels",
         "closed_by",
         "closed_at",
         "record_outcome",
@@ -258,6 +261,10 @@ class EscalationAdmin(
     @admin.display(description="red flags")
     def red_flag_labels(self, escalation: Escalation) -> str:
         return flag_labels(escalation.red_flags)
+
+    @admin.display(description="red flags cleared (serious cause excluded)")
+    def cleared_red_flag_labels(self, escalation: Escalation) -> str:
+        return flag_labels(escalation.cleared_red_flags)
 
     @admin.display(description="opened by")
     def source(self, escalation: Escalation) -> str:

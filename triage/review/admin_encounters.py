@@ -24,10 +24,10 @@ from triage.guideline import FACT_SPECS
 from triage.models import (
     ASKED_HISTORY_KEYS,
     ASKED_RED_FLAG_KEYS,
-    ESCALATED_PATHWAYS,
     Encounter,
     EncounterAwaitingReview,
     Escalation,
+    EscalationPriority,
     FollowUp,
     episode_status_label,
 )
@@ -46,6 +46,8 @@ _PRESENTING_PAIN_FIELDS = [
     "declines_neck_manipulation",
     "muscle_relaxant_start",
     "muscle_relaxant_days",
+    "muscle_relaxant_name",
+    "muscle_relaxant_other_condition",
 ]
 RED_FLAG_FIELDS = list(ASKED_RED_FLAG_KEYS)
 HISTORY_FIELDS = list(ASKED_HISTORY_KEYS)
@@ -93,7 +95,9 @@ def review_state(encounter: Encounter) -> str:
         return f"Signed off {timezone.localtime(encounter.reviewed_at):%d %b %Y}"
     if not encounter.needs_review:
         return "Not needed"
-    if encounter.pathway in ESCALATED_PATHWAYS:
+    if encounter.pathway == EscalationPriority.EMERGENCY:
+        return badge("review-emergency", "Emergency – awaiting sign-off")
+    if encounter.pathway == EscalationPriority.URGENT:
         return badge("review-urgent", "Urgent – awaiting sign-off")
     return badge("review-awaiting", "Awaiting sign-off")
 
@@ -208,7 +212,7 @@ class EncounterAdmin(
     inlines = [FollowUpInline, EscalationInline]
     history_list_display = ["episode_status", "reviewed_at", "voided_at"]
     fieldsets = [
-        (None, {"fields": ["patient_link", "occurred_at", "recorded_by", "status"]}),
+        (None, {"fields": ["patient_link", "occurred_at", "recorded_by", "status", "continues"]}),
         ("Outcome", {"fields": ["pathway", "episode_status", "care_plan_snapshot"]}),
         ("Review", {"fields": ["flagged_for_review", "reviewed_at", "reviewed_by"]}),
         ("Void", {"fields": ["voided_at", "voided_by", "void_reason"]}),
@@ -292,9 +296,11 @@ class EncounterAwaitingReviewAdmin(EncounterAdmin):
         return self.has_sign_off_permission(request)
 
     def get_queryset(self, request):
+        # Emergency escalations first, then urgent ones, then drug cautions (decision table 3).
         urgent_first = Case(
-            When(pathway__in=ESCALATED_PATHWAYS, then=Value(0)),
-            default=Value(1),
+            When(pathway=EscalationPriority.EMERGENCY, then=Value(0)),
+            When(pathway=EscalationPriority.URGENT, then=Value(1)),
+            default=Value(2),
             output_field=IntegerField(),
         )
         return (

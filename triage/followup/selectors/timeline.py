@@ -18,6 +18,8 @@ from triage.models import (
     Escalation,
     FollowUp,
     FollowUpStatus,
+    Pathway,
+    VisitRecord,
     episode_status_label,
 )
 
@@ -42,6 +44,8 @@ class Episode:
     entries: tuple[TimelineEntry, ...]
     chart: PainChart
     open_follow_ups: int
+    # A clinician excluded serious disease and the conservative plan is still to be made.
+    awaits_conservative_plan: bool = False
 
 
 def _counts(follow_up: FollowUp) -> bool:
@@ -93,15 +97,26 @@ def _escalation_entry(escalation: Escalation) -> TimelineEntry:
     )
 
 
-def build_episode(encounter: Encounter) -> Episode:
-    """The episode of one encounter whose follow-ups and escalations are prefetched."""
+def _awaits_conservative_plan(encounter: Encounter, continued: bool) -> bool:
+    escalations = list(encounter.escalations.all())
+    return (
+        not continued
+        and encounter.pathway != Pathway.CONSERVATIVE
+        and all(not escalation.is_open for escalation in escalations)
+        and any(escalation.cleared_red_flags for escalation in escalations)
+    )
+
+
+def build_episode(encounter: Encounter, *, continued: bool = False) -> Episode:
+    """The episode of one encounter whose follow-ups and escalations are prefetched;
+    `continued` says whether a conservative plan already continues it."""
     started = timezone.localdate(encounter.occurred_at)
     follow_ups = list(encounter.follow_ups.all())
     entries = [
         TimelineEntry(
             day=started,
             kind="intake",
-            title="Intake",
+            title="Conservative plan after the escalation" if encounter.continues_id else "Intake",
             status=encounter.get_pathway_display(),
             detail=f"Pain {encounter.pain_score}",
         ),
@@ -124,6 +139,7 @@ def build_episode(encounter: Encounter) -> Episode:
         open_follow_ups=sum(
             f.status == FollowUpStatus.SCHEDULED and _counts(f) for f in follow_ups
         ),
+        awaits_conservative_plan=_awaits_conservative_plan(encounter, continued),
     )
 
 
@@ -145,7 +161,36 @@ def episodes_for(patient: Patient) -> list[Episode]:
             ),
         )
     )
-    return [build_episode(encounter) for encounter in encounters]
+    encounters = list(encounters)
+    continued = {encounter.continues_id for encounter in encounters if encounter.continues_id}
+    return [
+        build_episode(encounter, continued=encounter.pk in continued) for encounter in encounters
+    ]
+
+
+def relaxant_start(encounter: Encounter) -> datetime.date | None:
+    """The first-dose date a visit counts the muscle relaxant's days from: the latest recorded
+    visit's answer (None: no longer taken), else the intake's start date."""
+    last = (
+        VisitRecord.objects.filter(
+            follow_up__encounter=encounter,
+            follow_up__voided_at__isnull=True,
+            follow_up__status=FollowUpStatus.COMPLETED,
+        )
+        .order_by("-visit_date", "-pk")
+        .values_list("visit_date", "muscle_relaxant_days")
+        .first()
+    )
+    if last is None:
+        return encounter.muscle_relaxant_start
+    visit_date, days = last
+    return None if days is None else visit_date - datetime.timedelta(days=days)
+
+
+def relaxant_may_predate_pain(encounter: Encounter) -> bool:
+    """Whether the relaxant on record may have been started before this pain began."""
+    started, onset = encounter.muscle_relaxant_start, encounter.onset_date
+    return encounter.muscle_relaxant_other_condition or bool(started and onset and started < onset)
 
 
 def visit_details(follow_up: FollowUp) -> dict[str, object]:

@@ -1,31 +1,41 @@
-"""The nurse's worklist: open escalations, overdue visits, due today, the next 7 days.
+"""The nurse's worklist: open escalations, overdue visits, missed medicine reviews still to do,
+due today, the next 7 days.
 
-The combined page costs five queries whatever the number of rows (each group's first rows, and
+The combined page costs six queries whatever the number of rows (each group's first rows, and
 one statement counting every group up to a cap); a group's own page costs two. Each walks an
-index: `escalation_open_idx` for escalations and the partial `followup_open_due_idx`
-(scheduled, not voided, by due date) for visits.
+index: `escalation_open_priority_idx` for escalations (emergency first), the partial
+`followup_open_due_idx` (scheduled, not voided, by due date) for visits, and the partial
+`followup_missed_review_idx` for missed medicine reviews.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from patients.models import Patient
 from triage.guideline import FACT_SPECS
-from triage.models import Escalation, FollowUp
+from triage.models import (
+    MEDICINE_REVIEW_DAY,
+    Escalation,
+    EscalationPriority,
+    FollowUp,
+    FollowUpStatus,
+)
 
-GROUPS = ("escalations", "overdue", "today", "week")
+GROUPS = ("escalations", "overdue", "medicine_reviews", "today", "week")
 GROUP_TITLES = {
     "escalations": "Open escalations",
     "overdue": "Overdue visits",
+    "medicine_reviews": "Medicine reviews still due",
     "today": "Due today",
     "week": "Due in the next 7 days",
 }
 EMPTY_TEXT = {
     "escalations": "No open escalations.",
     "overdue": "No overdue visits.",
+    "medicine_reviews": "No missed medicine reviews.",
     "today": "No visits due today.",
     "week": "No visits due in the next 7 days.",
 }
@@ -51,6 +61,12 @@ class WorklistRow:
     due_date: datetime.date | None
     days_overdue: int
     opened_at: datetime.datetime | None = None
+    priority: str = ""  # an escalation's: "emergency" or "urgent"
+    encounter_pk: int | None = None  # a task's episode, where the visit is recorded
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.priority == EscalationPriority.EMERGENCY
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +108,29 @@ def red_flag_labels(keys: list[str]) -> str:
 
 
 def open_escalations() -> QuerySet:
-    """Open escalations of non-voided records, oldest first."""
-    return Escalation.objects.open().order_by("opened_at", "pk")
+    """Open escalations of non-voided records: emergency first, then the oldest first."""
+    return Escalation.objects.open().most_pressing_first()
+
+
+def missed_medicine_reviews() -> QuerySet:
+    """Missed day-14 visits (the medicine review) of non-voided episodes with no visit recorded
+    since: the review still has to happen, by telephone if need be. Oldest first."""
+    visit_since = FollowUp.objects.filter(
+        encounter=OuterRef("encounter"),
+        status=FollowUpStatus.COMPLETED,
+        voided_at__isnull=True,
+        visit__visit_date__gte=OuterRef("due_date"),
+    )
+    return (
+        FollowUp.objects.filter(
+            status=FollowUpStatus.MISSED,
+            plan_day=MEDICINE_REVIEW_DAY,
+            voided_at__isnull=True,
+            encounter__voided_at__isnull=True,
+        )
+        .exclude(Exists(visit_since))
+        .order_by("due_date", "pk")
+    )
 
 
 def open_visits(group: str, today: datetime.date) -> QuerySet:
@@ -126,11 +163,19 @@ def _patient_name(family_name: str, given_name: str) -> str:
 
 
 def _escalation_rows(escalations: QuerySet) -> tuple[WorklistRow, ...]:
-    columns = ("pk", "opened_at", "red_flags", "visit__day", *_PATIENT_COLUMNS)
+    columns = ("pk", "opened_at", "red_flags", "priority", "visit__day", *_PATIENT_COLUMNS)
     rows = []
-    for pk, opened_at, flags, visit_day, patient_pk, mrn, family, given in escalations.values_list(
-        *columns
-    ):
+    for (
+        pk,
+        opened_at,
+        flags,
+        priority,
+        visit_day,
+        patient_pk,
+        mrn,
+        family,
+        given,
+    ) in escalations.values_list(*columns):
         source = "intake" if visit_day is None else f"day {visit_day} visit"
         rows.append(
             WorklistRow(
@@ -143,6 +188,7 @@ def _escalation_rows(escalations: QuerySet) -> tuple[WorklistRow, ...]:
                 due_date=None,
                 days_overdue=0,
                 opened_at=opened_at,
+                priority=priority,
             )
         )
     return tuple(rows)
@@ -165,14 +211,41 @@ def _visit_rows(visits: QuerySet, today: datetime.date) -> tuple[WorklistRow, ..
     )
 
 
+def _task_rows(missed: QuerySet, today: datetime.date) -> tuple[WorklistRow, ...]:
+    columns = ("pk", "due_date", "status_reason", "encounter_id", *_PATIENT_COLUMNS)
+    return tuple(
+        WorklistRow(
+            kind="medicine_review",
+            pk=pk,
+            patient_pk=patient_pk,
+            patient_name=_patient_name(family, given),
+            mrn=mrn,
+            what=f"The day-14 medicine review was missed ({reason}); it still has to happen, "
+            "by telephone if need be.",
+            due_date=due_date,
+            days_overdue=max((today - due_date).days, 0),
+            encounter_pk=encounter_pk,
+        )
+        for pk, due_date, reason, encounter_pk, patient_pk, mrn, family, given in (
+            missed.values_list(*columns)
+        )
+    )
+
+
 def _rows(group: str, queryset: QuerySet, today: datetime.date) -> tuple[WorklistRow, ...]:
     if group == "escalations":
         return _escalation_rows(queryset)
+    if group == "medicine_reviews":
+        return _task_rows(queryset, today)
     return _visit_rows(queryset, today)
 
 
 def _queryset(group: str, today: datetime.date) -> QuerySet:
-    return open_escalations() if group == "escalations" else open_visits(group, today)
+    if group == "escalations":
+        return open_escalations()
+    if group == "medicine_reviews":
+        return missed_medicine_reviews()
+    return open_visits(group, today)
 
 
 def _capped_counts(querysets: list[QuerySet], cap: int) -> list[tuple[int, bool]]:

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('patients', '0004_list_order_indexes'),
-        ('triage', '0003_emergency_pathway_visit_status_text'),
+        ('triage', '0004_rule_set_2_product'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
