@@ -231,7 +231,7 @@ def admin_rows(
     chart_access: str = "",
 ) -> list[Row]:
     """The admin's URLs for one model; `record` names the World attribute it opens.
-    `chart_access` names the page its change and history pages log (a patient's data)."""
+    `chart_access` names the page its change, history and void pages log (a patient's data)."""
     prefix = "admin:{}_{}_".format(*model.split("."))
     one = pk_of(record)
     history = f"{chart_access} history" if chart_access else ""
@@ -253,7 +253,9 @@ def admin_rows(
             )
         )
     if void is not None:
-        rows.append(Row(prefix + "void", void, one))
+        # The void page names the patient too.
+        voiding = f"{chart_access} void" if chart_access else ""
+        rows.append(Row(prefix + "void", void, one, chart_access=voiding))
     if sign_off is not None:
         rows.append(Row(prefix + "sign_off", sign_off, one, method="post"))
     return rows

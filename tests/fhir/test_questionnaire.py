@@ -34,7 +34,10 @@ def test_every_engine_question_is_asked_with_the_engines_wording(nurse_client):
         _group, item_type, item = questions[key]
         assert item_type == "boolean"
         assert item["text"] == FACT_SPECS[key].question
-        assert item["required"] is True
+        # Breastfeeding is not asked of a patient recorded as male: shown only when it applies.
+        conditional = key == "breastfeeding"
+        assert item["required"] is not conditional
+        assert ("enableWhen" in item) is conditional
         assert item["item"][0]["text"] == FACT_SPECS[key].hint
 
 

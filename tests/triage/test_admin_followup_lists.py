@@ -28,7 +28,7 @@ LIST_BOUNDS = {
     "admin:triage_escalation_changelist": 6,
     "admin:triage_careplan_changelist": 6,
     "admin:triage_visitrecord_changelist": 6,
-    "admin:triage_recommendation_changelist": 7,
+    "admin:triage_recommendation_changelist": 6,
 }
 
 

@@ -63,14 +63,20 @@ def rendered_care_plan(client) -> str:
     assert response.status_code == 200
     page = response.content.decode()
     main = page[page.index("<main") : page.index("</main>") + len("</main>")]
-    main = re.sub(r"/patients/\d+/", "/patients/PATIENT/", main)
-    return re.sub(r"/encounters/\d+/", "/encounters/ENCOUNTER/", main)
+    return without_row_numbers(main)
+
+
+def without_row_numbers(html: str) -> str:
+    """Row numbers depend on the database's sequences, not on what the page says."""
+    html = re.sub(r"/patients/\d+/", "/patients/PATIENT/", html)
+    html = re.sub(r"/encounters/\d+/", "/encounters/ENCOUNTER/", html)
+    return re.sub(r"recommendation-\d+", "recommendation-ID", html)
 
 
 def test_a_stored_ruleset1_plan_renders_the_same_page_after_the_upgrade(nurse_client):
     assert RULESET_1_PLAN["ruleset"] != RULESET_VERSION
 
-    assert rendered_care_plan(nurse_client) == EXPECTED_PAGE.read_text()
+    assert rendered_care_plan(nurse_client) == without_row_numbers(EXPECTED_PAGE.read_text())
 
 
 def test_the_expected_page_holds_every_stored_card_and_no_rule_set_2_card(nurse_client):

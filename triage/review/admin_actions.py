@@ -123,7 +123,10 @@ class VoidAdminMixin(ReviewPanelMixin):
         if request.method == "POST" and form.is_valid():
             self._void_all(request, [record], form.cleaned_data["reason"])
             return HttpResponseRedirect(self.after_void_url(record))
-        return self._void_page(request, records=[record], form=form, from_action=False)
+        response = self._void_page(request, records=[record], form=form, from_action=False)
+        # The void page names the patient: log it like the record's own page.
+        log_opened = getattr(self, "_log_opened", None)
+        return log_opened(request, object_id, response, " void") if log_opened else response
 
     def after_void_url(self, record) -> str:
         return self.admin_url("change", record.pk)
