@@ -26,7 +26,8 @@ def _demo():
         "due_today": FollowUp.objects.get(
             status=FollowUpStatus.SCHEDULED, due_date=timezone.localdate()
         ),
-        "escalation": Escalation.objects.get(),
+        # The demo has an urgent and an emergency escalation: the tour opens the first.
+        "escalation": Escalation.objects.order_by("pk").first(),
     }
 
 

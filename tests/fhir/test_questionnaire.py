@@ -34,11 +34,11 @@ def test_every_engine_question_is_asked_with_the_engines_wording(nurse_client):
         _group, item_type, item = questions[key]
         assert item_type == "boolean"
         assert item["text"] == FACT_SPECS[key].question
-        # Breastfeeding is not asked of a patient recorded as male: shown only when it applies.
-        conditional = key == "breastfeeding"
-        assert item["required"] is not conditional
-        assert ("enableWhen" in item) is conditional
-        assert item["item"][0]["text"] == FACT_SPECS[key].hint
+        # Breastfeeding is not asked of a patient recorded as male: optional, and its hint says so.
+        for_some = key == "breastfeeding"
+        assert item["required"] is not for_some
+        assert item["item"][0]["text"].startswith(FACT_SPECS[key].hint)
+        assert ("Not asked of a patient recorded as male." in item["item"][0]["text"]) is for_some
 
 
 def test_pain_is_an_integer_from_0_to_10_and_location_a_choice(nurse_client):
