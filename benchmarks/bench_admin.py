@@ -36,7 +36,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from patients import roles  # noqa: E402
+from accounts import roles  # noqa: E402
 from triage.models import Encounter  # noqa: E402
 
 SCALES = (1_000, 100_000)

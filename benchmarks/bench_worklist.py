@@ -45,7 +45,7 @@ from django.db import connections, models, router, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from patients import roles  # noqa: E402
+from accounts import roles  # noqa: E402
 from patients.models import Patient  # noqa: E402
 from triage.followup.selectors.worklist import build_worklist  # noqa: E402
 from triage.models import (  # noqa: E402
