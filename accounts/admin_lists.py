@@ -13,6 +13,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
@@ -30,7 +31,11 @@ class EstimatedCountPaginator(Paginator):
         if connection.vendor != "postgresql":
             return queryset.count()
         capped = queryset.order_by().values("pk")[: COUNT_CAP + 1]
-        inner, params = capped.query.sql_with_params()
+        try:
+            inner, params = capped.query.sql_with_params()
+        except EmptyResultSet:
+            # A filter no row can match (an id beyond the column's range): nothing to count.
+            return 0
         unfiltered = not queryset.query.where
         with connection.cursor() as cursor:
             cursor.execute(
