@@ -49,10 +49,26 @@ def patient_resources(records, questionnaire: dict) -> list[dict]:
     by_encounter: dict[int, list[dict]] = {}
     for encounter in records.encounters:
         by_encounter[encounter.pk] = _intake_resources(encounter, questionnaire)
+    plan_of = {plan.encounter_id: plan for plan in records.care_plans}
+    # An escalated episode a clinician continued with a conservative plan (not voided since).
+    continued = {
+        encounter.continues_id
+        for encounter in records.encounters
+        if encounter.continues_id is not None and encounter.voided_at is None
+    }
     for plan in records.care_plans:
         encounter = encounters[plan.encounter_id]
         items = list(plan.recommendations.all())
-        by_encounter[encounter.pk].append(care_plan_resource(plan, encounter, items))
+        first = plan_of.get(encounter.continues_id)
+        by_encounter[encounter.pk].append(
+            care_plan_resource(
+                plan,
+                encounter,
+                items,
+                replaces=reference("CarePlan", first.pk) if first is not None else None,
+                replaced=encounter.pk in continued,
+            )
+        )
         by_encounter[encounter.pk].extend(plan_requests(plan, encounter, items))
     for encounter in records.encounters:
         own = by_encounter[encounter.pk]

@@ -38,15 +38,17 @@ def _activity(recommendation, *, voided: bool) -> dict:
     }
 
 
-def care_plan_resource(plan, encounter, recommendations) -> dict:
+def care_plan_resource(plan, encounter, recommendations, *, replaces=None, replaced=False) -> dict:
+    """`replaces`: the escalated plan this conservative plan took over from (a reference);
+    `replaced`: whether a conservative plan took over from this one (serious disease excluded)."""
     voided = encounter.voided_at is not None
     if voided:
         status = ENTERED_IN_ERROR
-    elif encounter.episode_status in FINISHED_EPISODES:
+    elif encounter.episode_status in FINISHED_EPISODES or replaced:
         status = "completed"
     else:
         status = "active"
-    return {
+    resource = {
         "resourceType": "CarePlan",
         "id": str(plan.pk),
         "instantiatesCanonical": [f"{plan_definition_url()}|{plan.ruleset}"],
@@ -63,3 +65,6 @@ def care_plan_resource(plan, encounter, recommendations) -> dict:
         "addresses": [reference("Condition", encounter.pk)],
         "activity": [_activity(item, voided=voided) for item in recommendations],
     }
+    if replaces is not None:
+        resource["replaces"] = [replaces]
+    return resource

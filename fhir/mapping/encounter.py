@@ -7,6 +7,7 @@ from .common import ENTERED_IN_ERROR, coding, instant, reference, staff_referenc
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 PARTICIPATION_TYPE = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
 AMBULATORY = coding(ACT_CODE, "AMB", "ambulatory")
+CONTINUATION_TYPE = "Conservative care plan after serious disease was excluded"
 
 
 def _participant(user) -> dict:
@@ -17,11 +18,13 @@ def _participant(user) -> dict:
 
 
 def intake_encounter(encounter) -> dict:
+    """An intake; or the conservative plan a clinician made once serious disease was excluded,
+    part of the escalated intake's episode."""
     if encounter.voided_at is not None:
         status = ENTERED_IN_ERROR
     else:
         status = "finished" if encounter.status == "submitted" else "in-progress"
-    return {
+    resource = {
         "resourceType": "Encounter",
         "id": str(encounter.pk),
         "meta": {"lastUpdated": instant(encounter.updated_at)},
@@ -33,6 +36,10 @@ def intake_encounter(encounter) -> dict:
         "period": {"start": instant(encounter.occurred_at)},
         "reasonReference": [reference("Condition", encounter.pk)],
     }
+    if encounter.continues_id is not None:
+        resource["type"] = [{"text": CONTINUATION_TYPE}]
+        resource["partOf"] = reference("Encounter", encounter.continues_id)
+    return resource
 
 
 def visit_encounter(visit, follow_up) -> dict:

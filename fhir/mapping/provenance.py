@@ -9,108 +9,81 @@ PARTICIPATION_TYPE = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType
 AGENT_TYPE = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
 
 
-def _provenance(*, resource_id, targets, when, activity, agent_type, user, reason=None) -> dict:
-    resource = {
-        "resourceType": "Provenance",
-        "id": resource_id,
-        "target": targets,
-        "recorded": instant(when),
-        "activity": activity,
-        "agent": [
-            {
-                "type": {"coding": [coding(AGENT_TYPE, agent_type)]},
-                "who": staff_reference(user),
-            }
-        ],
-    }
-    if reason:
-        resource["reason"] = [{"text": reason}]
-    return resource
-
-
 def _operation(code: str, display: str) -> dict:
     return {"coding": [coding(DATA_OPERATION, code, display)]}
 
 
+# What each kind of event was, and the part its user played: (activity, agent type).
+ACTIVITIES = {
+    "recorded": (_operation("CREATE", "create"), "author"),
+    "signed-off": (
+        {
+            "coding": [coding(PARTICIPATION_TYPE, "VRF", "verifier")],
+            "text": "Signed off after clinical review",
+        },
+        "verifier",
+    ),
+    "voided": (_operation("NULLIFY", "nullify"), "author"),
+    "closed": (_operation("UPDATE", "revise"), "author"),
+}
+
+
+def _provenance(record_id: str, targets: list[dict], events) -> list[dict]:
+    """One Provenance per event that happened: `events` holds (kind, when, user, reason);
+    an event without a time or a user has not happened and gives none."""
+    found = []
+    for kind, when, user, reason in events:
+        if when is None or user is None:
+            continue
+        activity, agent_type = ACTIVITIES[kind]
+        resource = {
+            "resourceType": "Provenance",
+            "id": f"{record_id}-{kind}",
+            "target": targets,
+            "recorded": instant(when),
+            "activity": activity,
+            "agent": [
+                {
+                    "type": {"coding": [coding(AGENT_TYPE, agent_type)]},
+                    "who": staff_reference(user),
+                }
+            ],
+        }
+        if reason:
+            resource["reason"] = [{"text": reason}]
+        found.append(resource)
+    return found
+
+
 def encounter_provenance(encounter, targets: list[dict]) -> list[dict]:
     """Recorded by (the nurse), signed off by (a clinician), voided by (with the reason)."""
-    found = [
-        _provenance(
-            resource_id=f"encounter-{encounter.pk}-recorded",
-            targets=targets,
-            when=encounter.created_at,
-            activity=_operation("CREATE", "create"),
-            agent_type="author",
-            user=encounter.recorded_by,
-        )
-    ]
-    if encounter.reviewed_at is not None and encounter.reviewed_by is not None:
-        found.append(
-            _provenance(
-                resource_id=f"encounter-{encounter.pk}-signed-off",
-                targets=targets,
-                when=encounter.reviewed_at,
-                activity={
-                    "coding": [coding(PARTICIPATION_TYPE, "VRF", "verifier")],
-                    "text": "Signed off after clinical review",
-                },
-                agent_type="verifier",
-                user=encounter.reviewed_by,
-            )
-        )
-    if encounter.voided_at is not None and encounter.voided_by is not None:
-        found.append(
-            _provenance(
-                resource_id=f"encounter-{encounter.pk}-voided",
-                targets=targets,
-                when=encounter.voided_at,
-                activity=_operation("NULLIFY", "nullify"),
-                agent_type="author",
-                user=encounter.voided_by,
-                reason=encounter.void_reason,
-            )
-        )
-    return found
+    return _provenance(
+        f"encounter-{encounter.pk}",
+        targets,
+        [
+            ("recorded", encounter.created_at, encounter.recorded_by, None),
+            ("signed-off", encounter.reviewed_at, encounter.reviewed_by, None),
+            ("voided", encounter.voided_at, encounter.voided_by, encounter.void_reason),
+        ],
+    )
 
 
 def visit_provenance(visit, follow_up, targets: list[dict]) -> list[dict]:
-    found = [
-        _provenance(
-            resource_id=f"visit-{visit.pk}-recorded",
-            targets=targets,
-            when=visit.recorded_at,
-            activity=_operation("CREATE", "create"),
-            agent_type="author",
-            user=visit.recorded_by,
-        )
-    ]
-    if follow_up.voided_at is not None and follow_up.voided_by is not None:
-        found.append(
-            _provenance(
-                resource_id=f"visit-{visit.pk}-voided",
-                targets=targets,
-                when=follow_up.voided_at,
-                activity=_operation("NULLIFY", "nullify"),
-                agent_type="author",
-                user=follow_up.voided_by,
-                reason=follow_up.void_reason,
-            )
-        )
-    return found
+    """Recorded by, and voided by (with the reason)."""
+    return _provenance(
+        f"visit-{visit.pk}",
+        targets,
+        [
+            ("recorded", visit.recorded_at, visit.recorded_by, None),
+            ("voided", follow_up.voided_at, follow_up.voided_by, follow_up.void_reason),
+        ],
+    )
 
 
 def escalation_provenance(escalation) -> list[dict]:
     """Who closed an escalation, with the recorded outcome."""
-    if escalation.closed_at is None or escalation.closed_by is None:
-        return []
-    return [
-        _provenance(
-            resource_id=f"escalation-{escalation.pk}-closed",
-            targets=[reference("Flag", escalation.pk)],
-            when=escalation.closed_at,
-            activity=_operation("UPDATE", "revise"),
-            agent_type="author",
-            user=escalation.closed_by,
-            reason=escalation.get_outcome_display(),
-        )
-    ]
+    return _provenance(
+        f"escalation-{escalation.pk}",
+        [reference("Flag", escalation.pk)],
+        [("closed", escalation.closed_at, escalation.closed_by, escalation.get_outcome_display())],
+    )

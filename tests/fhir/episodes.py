@@ -7,15 +7,20 @@ import datetime
 from django.utils import timezone
 
 from tests.factories import (
-    CarePlanFactory,
     EncounterFactory,
     IntakeDraftFactory,
     make_conservative_episode,
     visit_findings,
 )
-from triage.followup.services import close_escalation, record_missed, record_visit
+from triage.followup.services import (
+    close_escalation,
+    make_conservative_plan,
+    record_missed,
+    record_visit,
+)
 from triage.guideline import INTAKE_KEYS, IntakeFacts, evaluate_intake
-from triage.models import Encounter, Escalation, Recommendation
+from triage.intake.services import store_plan
+from triage.models import Encounter
 from triage.review.services import sign_off_encounter, void_encounter
 
 DAY = datetime.timedelta(days=1)
@@ -26,7 +31,8 @@ def _intake_day(encounter) -> datetime.date:
 
 
 def make_red_flag_episode(**encounter_fields):
-    """An intake with red flags: the engine's plan stored, its escalation opened."""
+    """An intake with red flags: the engine's plan and its escalation stored by the intake's
+    own service (so an emergency plan opens an emergency escalation)."""
     encounter = EncounterFactory(needs_review=True, **encounter_fields)
     columns = {"age": "age_years"} | {f.name: f.name for f in Encounter._meta.local_fields}
     answers = {key: getattr(encounter, columns[key]) for key in INTAKE_KEYS if key in columns}
@@ -39,18 +45,12 @@ def make_red_flag_episode(**encounter_fields):
     encounter.pathway = str(plan.pathway)
     encounter.episode_status = "escalated"
     encounter.save()
-    care_plan = CarePlanFactory(
+    store_plan(
         encounter=encounter,
-        ruleset=plan.ruleset,
-        pathway=str(plan.pathway),
-        red_flags=list(plan.red_flags),
-        input_facts=facts.to_dict(),
-    )
-    Recommendation.objects.bulk_create(
-        Recommendation.snapshots(plan.recommendations, ruleset=plan.ruleset, care_plan=care_plan)
-    )
-    Escalation.objects.create(
-        encounter=encounter, red_flags=list(plan.red_flags), opened_at=encounter.occurred_at
+        plan=plan,
+        facts=facts.to_dict(),
+        user=encounter.recorded_by,
+        now=encounter.occurred_at,
     )
     return encounter
 
@@ -67,7 +67,14 @@ def record(follow_up, user, **findings):
 
 
 def build_clinic_record(patient, *, nurse, clinician, started=None):
-    """One patient with a conservative, an urgent, a resolved and a voided episode, and a draft."""
+    """One patient with a conservative, an urgent, an emergency, a resolved and a voided episode,
+    and a draft.
+
+    The emergency episode runs the whole escalated course: an intake with emergency signs (an
+    emergency referral and an infection work-up, an emergency escalation), signed off; serious
+    disease excluded, so a clinician makes the conservative plan that continues it; at its first
+    visit new emergency signs open a second emergency escalation, still open.
+    """
     started = started or timezone.now() - 80 * DAY
     conservative = make_conservative_episode(
         patient=patient,
@@ -121,6 +128,24 @@ def build_clinic_record(patient, *, nurse, clinician, started=None):
     record(voided.follow_ups.order_by("due_date").first(), nurse, pain_score=4)
     void_encounter(encounter=voided, user=clinician, reason="Wrong patient", now=timezone.now())
 
+    emergency = make_red_flag_episode(
+        patient=patient,
+        recorded_by=nurse,
+        occurred_at=started + 5 * DAY,
+        progressive_neuro_deficit=True,
+        fever=True,
+    )
+    sign_off_encounter(encounter=emergency, user=clinician, now=started + 5 * DAY)
+    close_escalation(
+        escalation=emergency.escalations.get(),
+        outcome="serious_cause_excluded",
+        note="MRI of the spine and bloods normal.",
+        user=clinician,
+        now=started + 6 * DAY,
+    )
+    continued = make_conservative_plan(encounter=emergency, user=clinician, now=started + 6 * DAY)
+    record(continued.follow_ups.order_by("due_date").first(), nurse, cervical_arterial_signs=True)
+
     IntakeDraftFactory(
         owner=nurse,
         patient=patient,
@@ -133,6 +158,8 @@ def build_clinic_record(patient, *, nurse, clinician, started=None):
         "conservative": conservative,
         "urgent": urgent,
         "escalated": still_open,
+        "emergency": emergency,
+        "emergency_continued": continued,
         "resolved": resolved,
         "voided": voided,
     }

@@ -113,6 +113,67 @@ def test_urgent_advice_is_a_draft_proposal_and_escalations_are_flags(nurse_clien
     assert flags[str(still_open.pk)]["status"] == "active"
 
 
+def test_emergency_advice_is_a_stat_proposal_and_its_flags_say_emergency(nurse_client, clinic):
+    patient, episodes = clinic
+    bundle = _everything(nurse_client, patient)
+    requests = _by_id(bundle, "ServiceRequest")
+    emergency = episodes["emergency"]
+    plan = emergency.care_plan
+    referral = requests[f"plan-{plan.pk}-emergency-referral"]
+    assert (referral["status"], referral["intent"], referral["priority"]) == (
+        "draft", "proposal", "stat",
+    )  # fmt: skip
+    assert referral["basedOn"] == [{"reference": f"CarePlan/{plan.pk}"}]
+    assert referral["encounter"] == {"reference": f"Encounter/{emergency.pk}"}
+    assert referral["reasonCode"] == [{"text": "Worsening weakness or numbness"}, {"text": "Fever"}]
+    assert requests[f"plan-{plan.pk}-infection-workup"]["priority"] == "urgent"
+    # The emergency signs found at the continued episode's first visit.
+    visit = episodes["emergency_continued"].follow_ups.order_by("due_date").first().visit
+    at_visit = requests[f"visit-{visit.pk}-emergency-referral"]
+    assert at_visit["priority"] == "stat"
+    assert at_visit["encounter"] == {"reference": f"Encounter/visit-{visit.pk}"}
+
+    flags = _by_id(bundle, "Flag")
+    first = emergency.escalations.get()
+    second = episodes["emergency_continued"].escalations.get()
+    high = {"system": "http://hl7.org/fhir/flag-priority-code", "code": "PH",
+            "display": "High priority"}  # fmt: skip
+    for escalation, status in ((first, "inactive"), (second, "active")):
+        flag = flags[str(escalation.pk)]
+        assert flag["status"] == status
+        assert flag["code"]["text"].startswith("Emergency escalation for clinician review: ")
+        assert flag["extension"] == [
+            {
+                "url": "http://hl7.org/fhir/StructureDefinition/flag-priority",
+                "valueCodeableConcept": {"coding": [high]},
+            }
+        ]
+    assert flags[str(second.pk)]["encounter"] == {"reference": f"Encounter/visit-{visit.pk}"}
+    urgent = flags[str(episodes["urgent"].escalations.get().pk)]
+    assert urgent["code"]["text"] == "Urgent escalation for clinician review: Fever"
+    assert urgent["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "PM"
+
+
+def test_the_conservative_plan_after_an_escalation_replaces_the_first(nurse_client, clinic):
+    patient, episodes = clinic
+    bundle = _everything(nurse_client, patient)
+    emergency, continued = episodes["emergency"], episodes["emergency_continued"]
+    plans = _by_id(bundle, "CarePlan")
+    first = plans[str(emergency.care_plan.pk)]
+    then = plans[str(continued.care_plan.pk)]
+    assert (first["status"], first["title"]) == ("completed", "Care plan (emergency pathway)")
+    assert "replaces" not in first
+    assert (then["status"], then["title"]) == ("active", "Care plan (conservative pathway)")
+    assert then["replaces"] == [{"reference": f"CarePlan/{emergency.care_plan.pk}"}]
+    encounter = _by_id(bundle, "Encounter")[str(continued.pk)]
+    assert encounter["partOf"] == {"reference": f"Encounter/{emergency.pk}"}
+    assert encounter["type"] == [
+        {"text": "Conservative care plan after serious disease was excluded"}
+    ]
+    # The still-escalated episode's plan is not replaced by anything.
+    assert plans[str(episodes["escalated"].care_plan.pk)]["status"] == "active"
+
+
 def test_appointments_carry_their_statuses_and_reasons(nurse_client, clinic):
     patient, episodes = clinic
     appointments = _by_id(_everything(nurse_client, patient), "Appointment")
@@ -198,3 +259,23 @@ def test_the_chart_button_downloads_the_bundle(nurse_client, clinic):
     )
     assert patient.mrn not in response["Content-Disposition"]
     validate(response.json())
+
+
+def test_provenance_names_who_closed_an_escalation_and_who_voided_a_visit(nurse_client, clinic):
+    patient, episodes = clinic
+    provenance = _by_id(_everything(nurse_client, patient), "Provenance")
+    escalation = episodes["emergency"].escalations.get()
+    closed = provenance[f"escalation-{escalation.pk}-closed"]
+    assert closed["target"] == [{"reference": f"Flag/{escalation.pk}"}]
+    assert closed["activity"]["coding"][0]["code"] == "UPDATE"
+    assert closed["reason"] == [{"text": "Serious cause excluded"}]
+    assert closed["agent"][0]["who"]["display"] == "clinician1"
+    visit = episodes["voided"].follow_ups.order_by("due_date").first().visit
+    voided = provenance[f"visit-{visit.pk}-voided"]
+    assert voided["activity"]["coding"][0]["code"] == "NULLIFY"
+    assert voided["reason"] == [
+        {"text": f"Encounter {episodes['voided'].pk} voided: Wrong patient"}
+    ]
+    assert {"reference": f"Encounter/visit-{visit.pk}"} in voided["target"]
+    still_open = episodes["escalated"].escalations.get()
+    assert f"escalation-{still_open.pk}-closed" not in provenance
