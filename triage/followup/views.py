@@ -3,6 +3,7 @@ or a missed visit, its outcome, closing an escalation, the outcome figures."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -27,8 +28,11 @@ from triage.models import (
     Encounter,
     EncounterStatus,
     Escalation,
+    FeedbackOutcome,
     FollowUp,
     FollowUpStatus,
+    OverrideReason,
+    Recommendation,
 )
 
 _FOLLOW_UP = {"model": "triage.FollowUp", "patient_field": "encounter__patient_id"}
@@ -44,8 +48,18 @@ def _follow_up(pk: int) -> FollowUp:
             encounter__voided_at__isnull=True,
             encounter__care_plan__isnull=False,
         )
-        .select_related("encounter__patient", "encounter__care_plan", "recorded_by")
-        .prefetch_related("visit__recommendations"),
+        .select_related(
+            "encounter__patient", "encounter__care_plan", "recorded_by", "visit__recorded_by"
+        )
+        # With each recommendation's clinician feedback (shown beside it, never in the snapshot).
+        .prefetch_related(
+            Prefetch(
+                "visit__recommendations",
+                queryset=Recommendation.objects.select_related("feedback__recorded_by").order_by(
+                    "position"
+                ),
+            )
+        ),
         pk=pk,
     )
 
@@ -174,12 +188,18 @@ def add_visit(request, encounter_pk):
 @permission_required("triage.view_followup", raise_exception=True)
 @records_chart_access("follow-up", **_FOLLOW_UP)
 def followup_detail(request, pk):
+    """A visit: its outcome and recommendations (each with the clinician's mark, and the form to
+    mark it for clinicians), what was found, and the episode's visits."""
     follow_up = _follow_up(pk)
-    return render(
-        request,
-        "triage/followup/detail.html",
-        {"follow_up": follow_up, **timeline.visit_details(follow_up)},
-    )
+    context = {
+        "follow_up": follow_up,
+        **timeline.visit_details(follow_up),
+        # _follow_up() leaves out voided visits and encounters: their advice no longer applies.
+        "can_give_feedback": request.user.has_perm("triage.add_recommendationfeedback"),
+        "feedback_outcomes": FeedbackOutcome.choices,
+        "override_reasons": OverrideReason.choices,
+    }
+    return render(request, "triage/followup/detail.html", context)
 
 
 @permission_required("triage.change_followup", raise_exception=True)
