@@ -64,14 +64,27 @@ def matching_patient(*, client: EhrClient, context: Mapping, prefetch: object) -
 
 @dataclass(frozen=True, slots=True)
 class CurrentEpisode:
+    """The newest stored plan of the patient's current episode, and the episode's course.
+
+    An episode is an intake and, once a clinician excluded serious disease, the conservative plan
+    that continues it (stored on its own encounter): `encounter` is the one whose plan is newest,
+    the escalations are those of the whole episode.
+    """
+
     encounter: Encounter
     recommendations: list[Recommendation]
-    escalations: list[Escalation]  # oldest first
+    escalations: list[Escalation]  # of the whole episode, oldest first
     follow_ups: list[FollowUp]  # not voided, in due order
 
     @property
     def care_plan(self):
         return self.encounter.care_plan
+
+    @property
+    def started_at(self):
+        """When the episode began: the escalated intake a conservative plan continues, if any."""
+        first = self.encounter.continues if self.encounter.continues_id else self.encounter
+        return first.occurred_at
 
     @property
     def open_escalations(self) -> list[Escalation]:
@@ -80,15 +93,34 @@ class CurrentEpisode:
     @property
     def red_flags_recorded(self) -> bool:
         """Whether red flags were recorded at intake or at any visit of the episode."""
-        return bool(
-            self.care_plan.red_flags
-            or self.escalations
-            or any(
-                follow_up.visit.red_flags
-                for follow_up in self.follow_ups
-                if hasattr(follow_up, "visit")
-            )
+        return bool(self.care_plan.red_flags or self.escalations or self._visit_red_flags())
+
+    def _visit_red_flags(self) -> set[str]:
+        return {
+            key
+            for follow_up in self.follow_ups
+            if hasattr(follow_up, "visit")
+            for key in follow_up.visit.red_flags
+        }
+
+    @property
+    def standing_red_flags(self) -> list[str]:
+        """The red flags recorded in the episode that still count: each one's latest escalation
+        is open, or was closed without excluding serious disease (a red flag with no escalation
+        counts). A flag a clinician cleared (serious cause excluded) no longer counts."""
+        latest: dict[str, Escalation] = {}
+        for escalation in self.escalations:
+            for key in escalation.red_flags:
+                latest[key] = escalation
+        recorded = set(self.care_plan.red_flags) | set(latest) | self._visit_red_flags()
+        return sorted(
+            key for key in recorded if key not in latest or key not in latest[key].cleared_red_flags
         )
+
+    @property
+    def last_closed_escalation(self) -> Escalation | None:
+        closed = [escalation for escalation in self.escalations if not escalation.is_open]
+        return max(closed, key=lambda escalation: escalation.closed_at) if closed else None
 
     def escalation_advice(self, escalation: Escalation | None) -> list[Recommendation]:
         """The stored critical recommendations that came with an escalation (or the plan's)."""
@@ -100,7 +132,8 @@ class CurrentEpisode:
 
 
 def current_episode(patient: Patient) -> CurrentEpisode | None:
-    """The patient's newest submitted, non-voided encounter with a stored plan, and its course."""
+    """The patient's newest submitted, non-voided encounter with a stored plan (the newest plan
+    of the current episode), and the course of its episode."""
     # Only the columns the cards read: an encounter and a visit row each hold every intake
     # answer, and building those costs more than the queries themselves.
     encounter = (
@@ -110,12 +143,14 @@ def current_episode(patient: Patient) -> CurrentEpisode | None:
             voided_at__isnull=True,
             care_plan__isnull=False,
         )
-        .select_related("care_plan")
+        .select_related("care_plan", "continues")
         .only(
             "pk",
             "occurred_at",
             "pathway",
             "episode_status",
+            "continues_id",
+            "continues__occurred_at",
             "care_plan__id",
             "care_plan__ruleset",
             "care_plan__red_flags",
@@ -126,18 +161,6 @@ def current_episode(patient: Patient) -> CurrentEpisode | None:
                 queryset=Recommendation.objects.order_by("position"),
             ),
             Prefetch(
-                "escalations",
-                # An escalation from a voided visit no longer counts (as on the worklist).
-                queryset=Escalation.objects.filter(
-                    Q(visit__isnull=True) | Q(visit__follow_up__voided_at__isnull=True)
-                )
-                .only("pk", "encounter_id", "visit_id", "opened_at", "closed_at", "outcome")
-                .prefetch_related(
-                    Prefetch("visit__recommendations", queryset=Recommendation.objects.all())
-                )
-                .order_by("opened_at", "pk"),
-            ),
-            Prefetch(
                 "follow_ups",
                 queryset=FollowUp.objects.filter(voided_at__isnull=True)
                 .select_related("visit")
@@ -145,14 +168,38 @@ def current_episode(patient: Patient) -> CurrentEpisode | None:
                 .order_by("due_date", "pk"),
             ),
         )
-        .order_by("-occurred_at")  # encounter_patient_recent_idx
+        # The newest plan: a conservative plan made after an escalation is newer than the
+        # escalated intake it continues (encounter_patient_recent_idx).
+        .order_by("-occurred_at", "-pk")
         .first()
     )
     if encounter is None:
         return None
+    episode_encounters = [encounter.pk]
+    if encounter.continues_id is not None:
+        episode_encounters.append(encounter.continues_id)
+    escalations = list(
+        # An escalation from a voided visit no longer counts (as on the worklist).
+        Escalation.objects.filter(
+            encounter_id__in=episode_encounters, encounter__voided_at__isnull=True
+        )
+        .filter(Q(visit__isnull=True) | Q(visit__follow_up__voided_at__isnull=True))
+        .only(
+            "pk",
+            "encounter_id",
+            "visit_id",
+            "red_flags",
+            "cleared_red_flags",
+            "opened_at",
+            "closed_at",
+            "outcome",
+        )
+        .prefetch_related(Prefetch("visit__recommendations", queryset=Recommendation.objects.all()))
+        .order_by("opened_at", "pk")
+    )
     return CurrentEpisode(
         encounter=encounter,
         recommendations=list(encounter.care_plan.recommendations.all()),
-        escalations=list(encounter.escalations.all()),
+        escalations=escalations,
         follow_ups=list(encounter.follow_ups.all()),
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from patients.models import Patient, Sex
 from triage.guideline import INTAKE_KEYS, IntakeFacts, Pathway, evaluate_intake
+from triage.intake.services import store_plan
 from triage.models import ASKED_RED_FLAG_KEYS, Encounter, EncounterStatus, Recommendation
 
 
@@ -195,6 +196,30 @@ def make_conservative_episode(*, schedule: bool = True, **encounter_fields) -> E
                 plan_day=visit.day,
                 purpose=visit.purpose,
             )
+    return encounter
+
+
+def make_red_flag_episode(**encounter_fields):
+    """An intake with red flags: the engine's plan and its escalation stored by the intake's
+    own service (so an emergency plan opens an emergency escalation)."""
+    encounter = EncounterFactory(needs_review=True, **encounter_fields)
+    columns = {"age": "age_years"} | {f.name: f.name for f in Encounter._meta.local_fields}
+    answers = {key: getattr(encounter, columns[key]) for key in INTAKE_KEYS if key in columns}
+    # The column keeps "" for a relaxant with no name; the engine reads null.
+    answers["muscle_relaxant_name"] = answers.get("muscle_relaxant_name") or None
+    intake_day = timezone.localdate(encounter.occurred_at)
+    facts = IntakeFacts.from_mapping({**answers, "encounter_date": intake_day.isoformat()})
+    plan = evaluate_intake(facts)
+    encounter.pathway = str(plan.pathway)
+    encounter.episode_status = "escalated"
+    encounter.save()
+    store_plan(
+        encounter=encounter,
+        plan=plan,
+        facts=facts.to_dict(),
+        user=encounter.recorded_by,
+        now=encounter.occurred_at,
+    )
     return encounter
 
 

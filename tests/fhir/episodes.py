@@ -7,9 +7,9 @@ import datetime
 from django.utils import timezone
 
 from tests.factories import (
-    EncounterFactory,
     IntakeDraftFactory,
     make_conservative_episode,
+    make_red_flag_episode,
     visit_findings,
 )
 from triage.followup.services import (
@@ -18,41 +18,9 @@ from triage.followup.services import (
     record_missed,
     record_visit,
 )
-from triage.guideline import INTAKE_KEYS, IntakeFacts, evaluate_intake
-from triage.intake.services import store_plan
-from triage.models import Encounter
 from triage.review.services import sign_off_encounter, void_encounter
 
 DAY = datetime.timedelta(days=1)
-
-
-def _intake_day(encounter) -> datetime.date:
-    return timezone.localdate(encounter.occurred_at)
-
-
-def make_red_flag_episode(**encounter_fields):
-    """An intake with red flags: the engine's plan and its escalation stored by the intake's
-    own service (so an emergency plan opens an emergency escalation)."""
-    encounter = EncounterFactory(needs_review=True, **encounter_fields)
-    columns = {"age": "age_years"} | {f.name: f.name for f in Encounter._meta.local_fields}
-    answers = {key: getattr(encounter, columns[key]) for key in INTAKE_KEYS if key in columns}
-    # The column keeps "" for a relaxant with no name; the engine reads null.
-    answers["muscle_relaxant_name"] = answers.get("muscle_relaxant_name") or None
-    facts = IntakeFacts.from_mapping(
-        {**answers, "encounter_date": _intake_day(encounter).isoformat()}
-    )
-    plan = evaluate_intake(facts)
-    encounter.pathway = str(plan.pathway)
-    encounter.episode_status = "escalated"
-    encounter.save()
-    store_plan(
-        encounter=encounter,
-        plan=plan,
-        facts=facts.to_dict(),
-        user=encounter.recorded_by,
-        now=encounter.occurred_at,
-    )
-    return encounter
 
 
 def record(follow_up, user, **findings):
