@@ -214,6 +214,12 @@ else:
             "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
             "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
             "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+            # While the server is down the pool retries in the background with a doubling delay
+            # and no cap (psycopg_pool): after a 30 s outage its next try could be 30 s away, and
+            # requests would keep failing once the server is back. Giving up after a few seconds
+            # ends that wait: the next request that needs a connection makes the pool try again
+            # at once.
+            "reconnect_timeout": env_int("DATABASE_POOL_RECONNECT_TIMEOUT", 5),
         }
 # A streaming read replica of the primary, for the pages listed in REPLICA_VIEWS
 # (operations/replica.py); everything else reads and writes the primary.

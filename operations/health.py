@@ -70,6 +70,14 @@ def _checks() -> list[HealthCheck]:
     return checks
 
 
+PRIMARY_DOWN = "Unavailable: database unreachable"
+
+
+def _needs_primary(check: HealthCheck) -> bool:
+    """The checks that read or write the primary database (the shared cache lives there)."""
+    return getattr(check, "alias", "default") == "default" and not isinstance(check, Disk)
+
+
 def _label(check: HealthCheck) -> str:
     alias = getattr(check, "alias", "default")
     name = type(check).__name__
@@ -103,7 +111,15 @@ def _over_limit(client: str) -> bool:
 @login_not_required
 @require_GET
 def health(request):
-    if _over_limit(request.META.get("REMOTE_ADDR", "")):
+    try:
+        limited, primary_down = _over_limit(request.META.get("REMOTE_ADDR", "")), False
+    except DatabaseError:
+        # The shared cache lives in the primary database, so that is down: say so at once
+        # instead of waiting for it again in every check (nothing is counted; the proxy still
+        # limits each client).
+        logger.warning("Health check: the primary database is unreachable")
+        limited, primary_down = False, True
+    if limited:
         response = HttpResponse(
             "Too many health checks; try again in a minute.\n",
             content_type=TEXT,
@@ -111,7 +127,10 @@ def health(request):
         )
         response["Retry-After"] = "60"
         return response
-    states = {_label(check): _state(check) for check in _checks()}
+    states = {
+        _label(check): PRIMARY_DOWN if primary_down and _needs_primary(check) else _state(check)
+        for check in _checks()
+    }
     status = OK if all(state == "OK" for state in states.values()) else UNAVAILABLE
     if request.GET.get("format") == "json" or "json" in request.headers.get("Accept", ""):
         response = JsonResponse(states, status=status)

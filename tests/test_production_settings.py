@@ -82,3 +82,48 @@ def test_timing_header_reports_server_time_and_queries(rf: RequestFactory):
     response = benchmark.server_timing(view)(rf.get("/"))
     assert response["X-Query-Count"] == "2"
     assert response["Server-Timing"].startswith("app;dur=")
+
+
+def test_the_pool_checks_each_connection_and_soon_leaves_reconnecting_to_requests():
+    # Django gives its pool psycopg_pool's check_connection when CONN_HEALTH_CHECKS is on.
+    code = (
+        "import config.settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_HEALTH_CHECKS'], d['OPTIONS']['pool']['reconnect_timeout'])"
+    )
+    result = _run(code, DATABASE_URL="postgres://postgres@127.0.0.1:5432/any")
+    assert result.returncode == 0, result.stderr
+    # Retrying a lost connection in the background stops after 5 s: then the next request
+    # makes the pool try again at once (the production smoke test restarts the database).
+    assert result.stdout.split() == ["True", "5"]
+
+
+# Two requests on one pooled connection, and between them the server ends that connection (as a
+# database restart does): the second request must not see it.
+REQUEST_AFTER_A_LOST_CONNECTION = """
+import config.wsgi
+import psycopg
+from django.db import close_old_connections, connection
+
+def request():
+    close_old_connections()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    close_old_connections()
+    connection.close()  # back to the pool, as at the end of every request
+    return pid
+
+first = request()
+with psycopg.connect(connection.settings_dict["OPTIONS"].get("dsn") or DSN) as admin:
+    admin.execute("SELECT pg_terminate_backend(%s)", [first])
+print("second request on", "another connection" if request() != first else "the same")
+"""
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's connection pool")
+def test_a_request_after_the_server_ended_its_pooled_connection_gets_a_new_one():
+    url = f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}"
+    code = f"DSN = {url!r}\n" + REQUEST_AFTER_A_LOST_CONNECTION
+    result = _run(code, DATABASE_URL=url, DATABASE_POOL_MAX_SIZE="1")
+    assert result.returncode == 0, result.stderr
+    assert "second request on another connection" in result.stdout

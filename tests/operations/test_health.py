@@ -2,7 +2,8 @@
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import OperationalError, connection
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PatientFactory
@@ -92,3 +93,22 @@ def test_a_missing_migration_makes_it_unhealthy(client):
 
 def test_it_answers_get_only(client):
     assert client.post(HEALTH).status_code == 405
+
+
+def test_with_the_database_down_it_answers_503_naming_the_database(db):
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("connection refused")
+
+    client = Client(raise_request_exception=False)
+    with connection.execute_wrapper(refuse):
+        response = client.get(HEALTH)
+
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/plain")
+    # At once: the rate limit's count found the database down, no check waits for it again.
+    assert response.content.decode() == (
+        "Database: Unavailable: database unreachable\n"
+        "MigrationsApplied: Unavailable: database unreachable\n"
+        "SharedCache: Unavailable: database unreachable\n"
+        "Disk: OK\n"
+    )
