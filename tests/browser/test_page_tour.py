@@ -26,6 +26,12 @@ def _demo():
         "due_today": FollowUp.objects.get(
             status=FollowUpStatus.SCHEDULED, due_date=timezone.localdate()
         ),
+        # A visit that gave recommendations: a clinician sees a feedback form beside each.
+        "visited": FollowUp.objects.filter(
+            status=FollowUpStatus.COMPLETED, visit__recommendations__isnull=False
+        )
+        .order_by("pk")
+        .first(),
         # The demo has an urgent and an emergency escalation: the tour opens the first.
         "escalation": Escalation.objects.order_by("pk").first(),
     }
@@ -72,6 +78,7 @@ def test_every_main_page_passes_axe_and_fits_a_phone(page):
         page,
         [
             ("escalation", f"/escalations/{demo['escalation'].pk}/"),
+            ("visit with feedback forms", f"/follow-ups/{demo['visited'].pk}/"),
             ("outcomes", "/outcomes/"),
         ],
         phone=True,
