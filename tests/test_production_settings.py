@@ -117,6 +117,7 @@ first = request()
 with psycopg.connect(connection.settings_dict["OPTIONS"].get("dsn") or DSN) as admin:
     admin.execute("SELECT pg_terminate_backend(%s)", [first])
 print("second request on", "another connection" if request() != first else "the same")
+connection.close_pool()  # its connections end with the process, before the test database
 """
 
 
