@@ -66,6 +66,10 @@ def _value(field: models.Field) -> str:
     if isinstance(field, models.DateTimeField):
         return "now()"
     if isinstance(field, models.CharField | models.TextField):
+        # A choice with a default (the escalation's priority) takes it; INSERT ... SELECT
+        # does not apply Django's defaults.
+        if isinstance(field.default, str):
+            return "'" + field.default.replace("'", "''") + "'"
         return "''"
     if isinstance(field, models.JSONField):
         return "'[]'::jsonb"

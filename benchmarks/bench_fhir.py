@@ -153,6 +153,8 @@ def _episode(patient: Patient, nurse, started: datetime.datetime, *, urgent: boo
     day = timezone.localdate(started)
     columns = {"age": "age_years"} | {field.name: field.name for field in Encounter._meta.fields}
     answers = {key: getattr(encounter, columns[key]) for key in INTAKE_KEYS if key in columns}
+    # A blank text column (the relaxant's name) is an unanswered fact.
+    answers = {key: None if value == "" else value for key, value in answers.items()}
     facts = IntakeFacts.from_mapping({**answers, "encounter_date": day.isoformat()})
     plan = evaluate_intake(facts)
     care_plan = CarePlan.objects.create(

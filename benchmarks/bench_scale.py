@@ -308,7 +308,9 @@ class _Seeder:
             elif isinstance(field, models.DateTimeField):
                 values.append("now()")
             elif isinstance(field, models.CharField | models.TextField):
-                values.append("''")
+                # A default (the escalation's priority) applies; INSERT ... SELECT skips them.
+                default = field.default if isinstance(field.default, str) else ""
+                values.append("'" + default.replace("'", "''") + "'")
             elif isinstance(field, models.JSONField):
                 values.append("'[]'::jsonb")
             elif field.primary_key:
@@ -351,7 +353,10 @@ class _Seeder:
         model = self.models["Encounter"]
         columns = {}
         for field in model._meta.concrete_fields:
-            if field.name in INTAKE_KEYS:
+            if isinstance(field, models.CharField) and field.name in INTAKE_KEYS:
+                # A named fact (the relaxant's name): blank when the facts hold none.
+                columns[field.column] = f"coalesce(c.facts->>'{field.name}', '')"
+            elif field.name in INTAKE_KEYS:
                 sql_type = "boolean" if isinstance(field, models.BooleanField) else "int"
                 columns[field.column] = f"(c.facts->>'{field.name}')::{sql_type}"
         awaiting = "(c.needs_review AND (s.at > now() - interval '3 days' OR s.g % 300 = 0))"
