@@ -358,7 +358,10 @@ class _Seeder:
                 columns[field.column] = f"coalesce(c.facts->>'{field.name}', '')"
             elif field.name in INTAKE_KEYS:
                 sql_type = "boolean" if isinstance(field, models.BooleanField) else "int"
-                columns[field.column] = f"(c.facts->>'{field.name}')::{sql_type}"
+                value = f"(c.facts->>'{field.name}')::{sql_type}"
+                if isinstance(field, models.BooleanField) and not field.null:
+                    value = f"coalesce({value}, false)"  # a question these facts do not ask
+                columns[field.column] = value
         awaiting = "(c.needs_review AND (s.at > now() - interval '3 days' OR s.g % 300 = 0))"
         columns |= {
             "id": "s.g",

@@ -30,6 +30,15 @@ def _cold_content_type_cache():
     ContentType.objects.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _questionnaire_built_afresh():
+    # The FHIR intake Questionnaire is built once a day per process from the step forms; a
+    # test that adds a question at run time must see it rebuilt, as a restarted server would.
+    from fhir.views import _questionnaire_on
+
+    _questionnaire_on.cache_clear()
+
+
 def make_user(role: str | None, **kwargs):
     """A user in the given role group (None: a signed-in user with no role)."""
     # Transactional tests (the browser's live server) flush the groups the migration made.
