@@ -209,7 +209,10 @@ def intake_drafts(request):
     """All of the nurse's unfinished intakes."""
     drafts = selectors.all_drafts_for(request.user)
     page = Paginator(drafts, DRAFTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "triage/intake/drafts.html", {"page": page})
+    response = render(request, "triage/intake/drafts.html", {"page": page})
+    shown = [draft.patient for draft in page.object_list if draft.patient is not None]
+    record_patients_shown(user=request.user, patients=shown, page="unfinished intakes")
+    return response
 
 
 @permission_required("triage.view_careplan", raise_exception=True)
