@@ -91,7 +91,10 @@ def _answer_step(request, *, draft, patient, step_name):
     step = STEP_BY_NAME[step_name]
     today = timezone.localdate()
     saved = (draft.answers if draft else {}).get(step_name)
-    data = request.POST if request.method == "POST" else saved
+    kept = None
+    if request.method == "GET" and draft is not None:
+        kept = intake_services.take_kept_step(draft=draft, user=request.user, step=step_name)
+    data = request.POST if request.method == "POST" else (saved if kept is None else kept)
     form = checked.STEP_FORMS[step_name](data, patient=patient, today=today)
     if request.method == "POST" and form.is_valid():
         draft = intake_services.save_step(
@@ -104,6 +107,7 @@ def _answer_step(request, *, draft, patient, step_name):
         )
         return redirect(_step_url(draft, draft.current_step))
     context = _steps_context(draft, step_name) | {"form": form, "patient": patient, "step": step}
+    context["kept"] = kept is not None
     return render(request, f"triage/intake/{step_name}.html", context)
 
 
