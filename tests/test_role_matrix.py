@@ -397,6 +397,13 @@ ROWS: list[Row] = [
     # Staff accounts: administrators manage users and see the groups; nobody deletes.
     *admin_rows("auth.user", "other_user", view=ADMINISTRATORS, add=ADMINISTRATORS, versions=False),
     Row("admin:auth_user_password_change", ADMINISTRATORS, pk_of("other_user")),
+    # A user's activity (issue 11): what they changed and viewed; reading it opens no chart.
+    Row(
+        "admin:auth_user_activity",
+        ADMINISTRATORS,
+        pk_of("other_user"),
+        shows=lambda world: ChartAccessFactory(user=world.other_user, patient=world.patient),
+    ),
     *admin_rows(
         "auth.group", "role_group", view=ADMINISTRATORS, add=ADMINISTRATORS, versions=False
     ),
@@ -539,6 +546,7 @@ def test_role_matrix(row, users):
 # The chart-access log's own page names the record number it logged: reading the audit log
 # is not opening a chart.
 SHOWS_ONLY_THE_LOG = {
+    "admin:auth_user_activity",
     "admin:patients_chartaccess_changelist",
     "admin:patients_chartaccess_change",
     "fhir:audit_events",
