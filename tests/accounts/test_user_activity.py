@@ -78,9 +78,7 @@ def test_the_user_page_links_to_the_activity_and_the_chart_accesses(admin_client
     assert f"?user__id__exact={nurse.pk}" in html
 
 
-def test_the_per_user_and_per_patient_chart_access_links_narrow_the_log(
-    admin_client_role, nurse
-):
+def test_the_per_user_and_per_patient_chart_access_links_narrow_the_log(admin_client_role, nurse):
     mine = ChartAccessFactory(user=nurse)
     other = ChartAccessFactory()
     url = reverse("admin:patients_chartaccess_changelist")
