@@ -179,6 +179,25 @@ def test_a_second_late_post_of_the_step_replaces_the_first(nurse, draft):
     assert services.take_kept_step(draft=draft, user=nurse, step="pain") == {"pain_score": "5"}
 
 
+def test_the_first_step_of_an_intake_from_a_chart_is_kept_too(nurse_browser, nurse):
+    patient = PatientFactory()
+    url = reverse("triage:intake_new") + f"?patient={patient.pk}"
+    response = _post_after_expiry(nurse_browser, url, pain_answers(pain_score="5"))
+    assert response["Location"].startswith(reverse("login"))
+    # A draft for the patient was opened, as choosing them would, with the typing kept aside.
+    draft = IntakeDraft.objects.get(owner=nurse, patient=patient)
+    assert "pain" not in draft.answers
+    assert KeptStep.objects.get(draft=draft).answers["pain_score"] == "5"
+
+    back = _sign_in(nurse_browser, nurse, url)
+    assert back["Location"] == url
+    resumed = nurse_browser.get(url)
+    assert resumed["Location"] == step_url(draft.token, "pain")
+    page = nurse_browser.get(resumed["Location"])
+    assert BANNER in page.content.decode()
+    assert page.context["form"]["pain_score"].value() == "5"
+
+
 def test_posts_elsewhere_keep_nothing(nurse_browser):
     nurse_browser.get(reverse("patients:create"))
     token = nurse_browser.cookies["csrftoken"].value
