@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from triage.intake import selectors
 from triage.intake import services as intake_services
 from triage.intake.forms import IntakePatientForm, PatientChoiceForm, SubmitForm
 from triage.intake.steps import REVIEW, STEP_BY_NAME, STEPS
-from triage.models import FeedbackOutcome, IntakeDraft, OverrideReason
+from triage.models import FeedbackOutcome, IntakeDraft, KeptStep, OverrideReason
 
 SEARCH_RESULTS_SHOWN = 20
 DRAFTS_PAGE_SIZE = 25
@@ -41,7 +42,9 @@ def _step_url(draft: IntakeDraft, step: str) -> str:
 
 
 def _own_draft(request, token) -> IntakeDraft:
-    drafts = IntakeDraft.objects.select_related("patient")
+    # Whether answers kept from an ended session wait for this user comes in the same query.
+    kept = KeptStep.objects.filter(draft=OuterRef("pk"), user=request.user)
+    drafts = IntakeDraft.objects.select_related("patient").annotate(has_kept_step=Exists(kept))
     return get_object_or_404(drafts, token=token, owner=request.user)
 
 
@@ -92,7 +95,7 @@ def _answer_step(request, *, draft, patient, step_name):
     today = timezone.localdate()
     saved = (draft.answers if draft else {}).get(step_name)
     kept = None
-    if request.method == "GET" and draft is not None:
+    if request.method == "GET" and getattr(draft, "has_kept_step", False):
         kept = intake_services.take_kept_step(draft=draft, user=request.user, step=step_name)
     data = request.POST if request.method == "POST" else (saved if kept is None else kept)
     form = checked.STEP_FORMS[step_name](data, patient=patient, today=today)
