@@ -88,16 +88,20 @@ class ChartAccessAdminMixin:
             change_list = context["cl"]
 
             def log_rows_shown(rendered):
-                record_patients_shown(
-                    user=request.user,
-                    patient_ids=[
-                        _attribute_path(row, self.patient_field) for row in change_list.result_list
-                    ],
-                    page=f"{self.chart_access_page} list",
-                )
+                self.log_records_shown(request, change_list.result_list, rendered, " list")
 
             # After rendering: the page's own query has then loaded the rows.
             response.add_post_render_callback(log_rows_shown)
+        return response
+
+    def log_records_shown(self, request, records, response, suffix: str):
+        """Log the patients of the records a page lists (a change list, a bulk action's page)."""
+        if response.status_code == 200:
+            record_patients_shown(
+                user=request.user,
+                patient_ids=[_attribute_path(record, self.patient_field) for record in records],
+                page=f"{self.chart_access_page}{suffix}",
+            )
         return response
 
     def _log_opened(self, request, object_id, response, suffix: str):

@@ -149,3 +149,14 @@ def test_the_recommendations_list_names_no_patient_and_logs_none(clinician_clien
     assert response.status_code == 200
     assert item.care_plan.encounter.patient.mrn not in response.content.decode()
     assert not ChartAccess.objects.exists()
+
+
+def test_the_bulk_void_page_logs_the_patients_it_names(clinician_client, clinician):
+    escalated = [EscalationFactory().encounter for _ in range(2)]
+    response = clinician_client.post(
+        reverse("admin:triage_encounter_changelist"),
+        {"action": "void_selected", "_selected_action": [e.pk for e in escalated]},
+    )
+    assert response.status_code == 200
+    assert escalated[0].patient.mrn in response.content.decode()
+    assert _logged(clinician, "admin encounter void") == sorted(e.patient_id for e in escalated)
