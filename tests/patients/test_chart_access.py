@@ -2,6 +2,7 @@
 administrators list them per user and per patient, and export them as CSV."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -160,3 +161,37 @@ def test_the_bulk_void_page_logs_the_patients_it_names(clinician_client, clinici
     assert response.status_code == 200
     assert escalated[0].patient.mrn in response.content.decode()
     assert _logged(clinician, "admin encounter void") == sorted(e.patient_id for e in escalated)
+
+
+def test_a_possible_duplicate_named_on_the_registration_form_is_logged(nurse_client, nurse):
+    existing = PatientFactory(
+        family_name="Lovelace", given_name="Ada", date_of_birth=datetime.date(1985, 12, 10)
+    )
+    typed = {
+        "mrn": "MRN-9001",
+        "family_name": "Lovelace",
+        "given_name": "Ada",
+        "date_of_birth": "1985-12-10",
+        "sex": "female",
+        "phone": "",
+    }
+    for url, data in (
+        (reverse("patients:create"), typed),
+        (
+            reverse("triage:intake_new"),
+            {"action": "register", **{f"new-{key}": value for key, value in typed.items()}},
+        ),
+    ):
+        response = nurse_client.post(url, data)
+        assert response.status_code == 200
+        assert existing.mrn in response.content.decode()
+    assert _logged(nurse, "possible duplicate") == [existing.pk, existing.pk]
+
+
+def test_the_discard_question_logs_the_drafts_patient(nurse_client, nurse):
+    draft = IntakeDraftFactory(owner=nurse)
+    url = reverse("triage:intake_discard", args=[draft.token])
+    assert nurse_client.get(url).status_code == 200
+    assert _logged(nurse, "discard intake") == [draft.patient_id]
+    assert nurse_client.post(url).status_code == 302
+    assert _logged(nurse, "discard intake") == [draft.patient_id]

@@ -16,7 +16,7 @@ from patients.chart_access import record_patients_shown, records_chart_access
 from patients.forms import PatientSearchForm
 from patients.selectors import patients_matching
 from patients.services import RecordNumberTakenError
-from patients.views import record_number_taken
+from patients.views import log_patients_named, record_number_taken
 from triage.intake import answers as checked
 from triage.intake import selectors
 from triage.intake import services as intake_services
@@ -142,6 +142,7 @@ def _patient_step(request, *, draft, refused=None):
         else:
             return redirect(_step_url(draft, draft.current_step))
     context |= {"chosen": chosen, "new_patient": new_patient}
+    log_patients_named(request, new_patient, context)
     return render(request, "triage/intake/patient.html", context)
 
 
@@ -201,6 +202,7 @@ def intake_submit(request, token):
 
 
 @permission_required("triage.delete_intakedraft", raise_exception=True)
+@records_chart_access("discard intake", **_DRAFT)
 def intake_discard(request, token):
     """Throw away an unfinished intake, on the nurse's explicit request, after asking once."""
     draft = _own_draft(request, token)
