@@ -11,3 +11,9 @@ class TriageConfig(AppConfig):
         from triage.followup.selectors.outcomes import register_sqlite_median
 
         connection_created.connect(register_sqlite_median, dispatch_uid="upright_sqlite_median")
+
+        # A step posted after the session ended is kept for the same user (no lost typing).
+        from accounts.session_limits import on_post_after_expiry
+        from triage.intake.kept_steps import keep_posted_step
+
+        on_post_after_expiry(keep_posted_step)

@@ -337,6 +337,31 @@ class IntakeDraft(TimestampedModel):
         return f"Intake draft {self.pk}"
 
 
+class KeptStep(models.Model):
+    """An intake step posted after its session had ended, kept for the same user to restore.
+
+    Kept here, never in a URL. Restored only while the draft has not been saved since
+    (`draft_saved_at` equals the draft's `updated_at`): newer saved answers always win. Deleted
+    once shown (or when the draft goes)."""
+
+    draft = models.ForeignKey(IntakeDraft, on_delete=models.CASCADE, related_name="kept_steps")
+    # Whose typing it was: only this user is ever shown it.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=32)
+    # The step's fields as posted (the same shape as a draft's answers for one step).
+    answers = models.JSONField(default=dict)
+    draft_saved_at = models.DateTimeField()
+    kept_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "user", "step"], name="kept_step_once")
+        ]
+
+    def __str__(self):
+        return f"Kept step {self.pk}"
+
+
 class CarePlan(models.Model):
     """The engine's plan for one encounter, frozen as shown to the nurse."""
 

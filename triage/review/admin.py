@@ -455,6 +455,8 @@ class RecommendationAdmin(
 ):
     chart_access_page = "admin recommendation"
     patient_field = "care_plan__encounter__patient_id"
+    # The list names a plan or visit by number, never the patient.
+    chart_access_list = False
 
     """Every recommendation ever shown, to find e.g. all plans that withheld an NSAID."""
 
