@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -61,7 +61,7 @@ def _done_or_elsewhere(request, next_url: str, *, enrolling: bool):
     """Where a second-factor page sends someone it is not for; None if it is for them."""
     user = request.user
     if second_factor.is_verified(request) or not second_factor.required_for(user):
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     enrolled = second_factor.authenticator_for(user) is not None
     if enrolling and enrolled:
         return redirect(second_factor.step_url(user, next_url))
@@ -90,7 +90,7 @@ def second_factor_verify(request):
                     f"You used a recovery code; {left} left. If your phone is lost, ask an "
                     "administrator to reset your sign-in so you can set up the app again.",
                 )
-            return redirect(next_url)
+            return HttpResponseRedirect(next_url)
         _refused(form, request.user, code)
     # The demo's hint (debug only): where a newcomer finds the demo users' code.
     context = {"form": form, "next": next_url, "demo": settings.DEBUG}
@@ -130,7 +130,7 @@ def recovery_codes(request):
     next_url = _next(request)
     codes = request.session.pop(_NEW_RECOVERY_CODES, None)
     if not codes:
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     return render(request, "registration/recovery_codes.html", {"codes": codes, "next": next_url})
 
 
@@ -159,5 +159,5 @@ def stay_signed_in(request):
     if url_has_allowed_host_and_scheme(
         next_page, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(next_page)
+        return HttpResponseRedirect(next_page)
     return redirect("triage:home")

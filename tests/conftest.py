@@ -1,11 +1,14 @@
 """Shared fixtures: signed-in clients for each role, and settings fit for tests."""
 
+import time
+
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
@@ -41,6 +44,17 @@ def _questionnaire_built_afresh():
     from fhir.views import _questionnaire_on
 
     _questionnaire_on.cache_clear()
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the authenticator app shows now, or the next one when this one was used
+    already (a code is accepted once: a second sign-in in the same 30 s needs the next)."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    step = max(totp.t(), device.last_t + 1)
+    totp.time = device.t0 + (step - device.drift) * device.step
+    return f"{totp.token():0{device.digits}d}"
 
 
 def verify_second_factor(client, user) -> TOTPDevice:
