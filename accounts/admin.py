@@ -72,7 +72,7 @@ class StaffUserAdmin(UserAdmin):
             f"Authenticator app set up {formats.date_format(authenticator.created_at)}; "
             f"last used {formats.date_format(used) if used else 'never'}; "
             f"{second_factor.recovery_codes_left(user)} recovery codes left. To replace a lost "
-            "phone, choose \"Reset multi-factor sign-in\" on the list of users."
+            'phone, choose "Reset multi-factor sign-in" on the list of users.'
         )
 
     @admin.action(

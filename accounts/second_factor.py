@@ -52,8 +52,12 @@ def authenticator_for(user) -> TOTPDevice | None:
 def safe_next(request, candidate: str | None) -> str:
     """Where to go after the second factor: the asked-for page on this site, else the worklist."""
     # A path on this site only: a bare word would be read as a URL name by redirect().
-    if candidate and candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return reverse(settings.LOGIN_REDIRECT_URL)

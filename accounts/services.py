@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import second_factor
 
 # The demo users' authenticator secret (README, "Security"): in debug only, never elsewhere.
-DEMO_TOTP_SECRET_BASE32 = "UPRIGHTDEMOSECRETNOTFORREALUSE23"
+DEMO_TOTP_SECRET_BASE32 = "UPRIGHTDEMOSECRETNOTFORREALUSE23"  # noqa: S105 (debug only)
 DEMO_DEVICE_NAME = "Demo authenticator"
 
 

@@ -95,7 +95,7 @@ def env_mfa_roles(name: str) -> frozenset[str]:
             f"{name} names unknown roles {unknown}; choose from {', '.join(known.values())}"
         )
     picked = frozenset(known[item.lower()] for item in chosen)
-    if not roles.ADMIN_SITE_ROLES <= picked:
+    if not picked >= roles.ADMIN_SITE_ROLES:
         raise ImproperlyConfigured(
             f"{name} must include {' and '.join(sorted(roles.ADMIN_SITE_ROLES))}: "
             "they open the admin, which always asks for a second factor"
@@ -165,7 +165,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.session_limits.session_limits",
-    # Until the second factor is given, every page but sign-out leads to it (accounts/middleware.py).
+    # Until the second factor is given, every page but sign-out leads to it
+    # (accounts/middleware.py).
     "accounts.middleware.second_factor_required",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -106,7 +106,11 @@ def test_the_clinic_can_leave_nurses_out_of_multi_factor_sign_in():
     started = subprocess.run(
         [sys.executable, "-c", "import config.settings as s; print(sorted(s.UPRIGHT_MFA_ROLES))"],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SECRET_KEY": "k", "UPRIGHT_MFA_ROLES": "clinician, Administrator"},
+        env={
+            **os.environ,
+            "DJANGO_SECRET_KEY": "k",
+            "UPRIGHT_MFA_ROLES": "clinician, Administrator",
+        },
         capture_output=True,
         text=True,
         timeout=60,

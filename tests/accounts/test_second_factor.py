@@ -149,9 +149,7 @@ def test_every_page_waits_for_the_second_factor(client, clinician):
     assert client.post(reverse("triage:intake_new"), {}).status_code == 302
 
 
-def test_before_the_second_factor_sign_out_health_and_the_session_clock_answer(
-    client, clinician
-):
+def test_before_the_second_factor_sign_out_health_and_the_session_clock_answer(client, clinician):
     enrolled(clinician)
     sign_in(client, "carl")
 

@@ -24,7 +24,8 @@ value = st.one_of(
     st.text(max_size=40),
 )
 form = st.dictionaries(
-    st.sampled_from(["otp_token", "next", "otp_device", "csrfmiddlewaretoken"]) | st.text(max_size=8),
+    st.sampled_from(["otp_token", "next", "otp_device", "csrfmiddlewaretoken"])
+    | st.text(max_size=8),
     value,
     max_size=4,
 )

@@ -47,7 +47,9 @@ def test_first_sign_in_sets_up_the_app_then_signs_in_with_codes(page):
     page.keyboard.press("Enter")
     page.wait_for_url("**/recovery-codes/**")
     check_page(page, "recovery codes")
-    shown = page.get_by_role("list", name="Recovery codes").get_by_role("listitem").all_inner_texts()
+    shown = (
+        page.get_by_role("list", name="Recovery codes").get_by_role("listitem").all_inner_texts()
+    )
     assert len(shown) == 10
     assert set(shown) == set(StaticToken.objects.values_list("token", flat=True))
     page.get_by_role("link", name="I have kept them: continue").click()

@@ -11,9 +11,10 @@ from .episodes import build_clinic_record
 
 pytestmark = pytest.mark.django_db
 
-# Session and user (2), the second-factor device (1), permissions (2), the patient (1), the chart-access insert (1), the
-# record: encounters, care plans, their recommendations, follow-ups with visits, visits'
-# escalation cards, escalations, drafts (7). The session is saved at most once a minute, not here.
+# Session and user (2), the second-factor device (1), permissions (2), the patient (1), the
+# chart-access insert (1), the record: encounters, care plans, their recommendations, follow-ups
+# with visits, visits' escalation cards, escalations, drafts (7). The session is saved at most
+# once a minute, not here.
 EVERYTHING_QUERIES = 14
 
 

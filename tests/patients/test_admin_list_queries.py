@@ -18,9 +18,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Exact: session, user, the second-factor device (django-otp checks on every request that the
-# session's device still exists), permissions, the count(s), the page, the filters' own look-ups (the
-# session is saved at most once a minute, not on every request). A change
-# here means a page now runs a different number of queries: check it does not grow with rows.
+# session's device still exists), permissions, the count(s), the page, the filters' own
+# look-ups (the session is saved at most once a minute, not on every request). A change here
+# means a page now runs a different number of queries: check it does not grow with rows.
 LIST_BOUNDS = {
     "admin:patients_patient_changelist": 7,
     "admin:triage_encounter_changelist": 7,  # 8 before issue 12's date range (no drill-down)

@@ -15,8 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(
-                "Refusing: DJANGO_DEBUG is off, and demo users have no authenticator outside "
-                "debug."
+                "Refusing: DJANGO_DEBUG is off, and demo users have no authenticator outside debug."
             )
         totp = TOTP(bytes.fromhex(demo_totp_key_hex()))
         now = time.time()
