@@ -120,4 +120,4 @@ def qr_code_svg(device: TOTPDevice) -> str:
     the strict Content Security Policy holds when it is placed inline in the page.
     """
     code = segno.make(device.config_url, error="m")
-    return code.svg_inline(scale=5, border=4, dark="#000", light="#fff", omitsize=False)
+    return code.svg_inline(scale=5, border=4, dark="#000", light="#fff", omitsize=True)
