@@ -284,6 +284,10 @@ ROWS: list[Row] = [
     # Sign-in (foundation)
     Row("login", EVERY_ROLE, open=True),
     Row("logout", EVERY_ROLE, method="post"),
+    # The second factor (issue 11): a session that has given it is sent on to the worklist.
+    Row("second_factor", EVERY_ROLE),
+    Row("second_factor_enrol", EVERY_ROLE),
+    Row("recovery_codes", EVERY_ROLE),
     # The session clock behind the sign-out warning (issue 11)
     Row("session_status", EVERY_ROLE, open=True),
     Row("session_stay", EVERY_ROLE, method="post"),
