@@ -7,10 +7,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
 from accounts.session_limits import SEEN_AT, SIGNED_IN_AT
-from tests.conftest import make_user
+from tests.conftest import make_user, totp_code
 from tests.factories import IntakeDraftFactory, PatientFactory
 from tests.triage.intake_answers import pain_answers, red_flag_answers, step_url
 from triage.intake import services
@@ -59,17 +60,31 @@ def _post_after_expiry(client, url: str, answers: dict, *, idle: bool = True):
 
 
 def _sign_in(client, user, next_url: str):
-    """Sign in through the form (with its CSRF token), as the sign-in page's `next` asks."""
+    """Sign in through the form (with its CSRF token), as the sign-in page's `next` asks, then
+    give the authenticator app's code on the second-factor page, which keeps that `next`."""
     sign_in_url = reverse("login") + f"?next={next_url}"
     client.get(sign_in_url)
     token = client.cookies["csrftoken"].value
-    return client.post(
+    response = client.post(
         sign_in_url,
         {
             "username": user.username,
             "password": PASSWORD,
             "next": next_url,
             "csrfmiddlewaretoken": token,
+        },
+    )
+    if response.status_code != 302 or not response["Location"].startswith(reverse("second_factor")):
+        return response
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "test authenticator"}
+    )
+    return client.post(
+        response["Location"],
+        {
+            "otp_token": totp_code(device),
+            "next": next_url,
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
         },
     )
 
@@ -218,9 +233,10 @@ def test_a_discarded_draft_takes_its_kept_steps_with_it(nurse, draft):
 def test_a_step_page_looks_for_kept_answers_in_the_drafts_own_query(
     nurse_client, nurse, draft, django_assert_num_queries
 ):
-    """Session, user, permissions (own and groups'), the draft (with whether answers were kept
-    for this user), and the chart-access record (its patient look-up and the insert)."""
+    """Session, user, the second-factor device, permissions (own and groups'), the draft (with
+    whether answers were kept for this user), and the chart-access record (its patient look-up
+    and the insert)."""
     url = step_url(draft.token, "pain")
     nurse_client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert nurse_client.get(url).status_code == 200
