@@ -10,10 +10,13 @@ import datetime
 import importlib
 import random
 import statistics
+import threading
+from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Min, Q
 from django.urls import reverse
@@ -36,6 +39,7 @@ from triage.followup.selectors.outcomes import (
     default_intake_from,
 )
 from triage.intake.outcome_tallies import (
+    days_out_of_step,
     rebuild_all_outcome_tallies,
     refresh_outcome_tallies,
 )
@@ -232,6 +236,7 @@ ZONES = ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Auckland", "Pacific
 
 
 def test_fast_figures_equal_counting_every_episode(varied_clinic, settings):
+    assert days_out_of_step() == []
     # One clinic for every zone (building it is the slow part); outside UTC the window's
     # edges fall inside UTC days and are counted from the records.
     for zone in ZONES:
@@ -304,3 +309,55 @@ def test_outcomes_page_costs_one_statement_for_any_window(
                 response = clinician_client.get(url, query)
             assert response.status_code == 200
             assert response.context["figures"].episodes > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_visits_recorded_at_once_on_episodes_of_one_day_all_count():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and concurrent writers need PostgreSQL")
+    staff = make_user(roles.CLINICIAN)
+    started = timezone.now() - datetime.timedelta(days=100)
+    # Three writers: with the test's own connection, as many as the default pool holds.
+    episodes = [
+        _episode(started + datetime.timedelta(minutes=minute), [], staff=staff)
+        for minute in range(3)
+    ]
+    barrier = threading.Barrier(len(episodes))
+    failures = []
+
+    def resolve(episode):
+        try:
+            follow_up = episode.follow_ups.order_by("due_date").first()
+            barrier.wait(timeout=30)
+            _record(follow_up, 1, staff=staff)
+        except Exception as error:  # noqa: BLE001 (a thread reports any failure to the assert)
+            failures.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=resolve, args=(episode,)) for episode in episodes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    # Each rebuild waited for the one before it and read what it committed.
+    figures = clinic_outcomes(today=timezone.localdate(), intake_from=None)
+    assert figures.resolved_ever == len(episodes)
+    assert figures == reference_outcomes(
+        today=timezone.localdate(), intake_from=None, intake_to=None
+    )
+
+
+def test_the_command_finds_a_day_out_of_step_and_rebuilds_it(varied_clinic):
+    call_command("outcome_tallies", stdout=StringIO())
+    tally = OutcomeTally.objects.order_by("intake_day").first()
+    OutcomeTally.objects.filter(pk=tally.pk).update(episodes=tally.episodes + 1)
+
+    with pytest.raises(CommandError, match=f"1 intake day\\(s\\) out of step: {tally.intake_day}"):
+        call_command("outcome_tallies", stdout=StringIO())
+    call_command("outcome_tallies", "--rebuild", stdout=StringIO())
+    output = StringIO()
+    call_command("outcome_tallies", stdout=output)
+    assert "match the records" in output.getvalue()

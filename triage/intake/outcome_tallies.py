@@ -76,3 +76,23 @@ def rebuild_all_outcome_tallies() -> int:
     )
     days |= set(OutcomeDay.objects.values_list("intake_day", flat=True))
     return _rebuild_days(sorted(days), Encounter.objects.all())
+
+
+def _key(tally: OutcomeTally) -> tuple:
+    return (
+        tally.intake_day,
+        tally.first_resolved_day,
+        int(tally.episodes),
+        int(tally.persistent),
+        int(tally.escalated),
+        int(tally.visits_missed),
+        int(tally.visits_closed),
+    )
+
+
+def days_out_of_step() -> list[datetime.date]:
+    """The intake days whose stored tallies differ from counting the records afresh (none
+    unless something wrote episodes around the services)."""
+    stored = {_key(tally) for tally in OutcomeTally.objects.all()}
+    fresh = {_key(tally) for tally in _tally_rows(Encounter.objects.all())}
+    return sorted({key[0] for key in stored ^ fresh})

@@ -161,18 +161,14 @@ def clinic_outcomes(
     intake_to: datetime.date | None = None,
 ) -> OutcomeFigures:
     """The outcome figures for the episodes the filter selects, in one query."""
-    window = intake_window(today, intake_from, intake_to)
-    episodes = persistent = escalated = missed = closed = 0
+    totals = [0] * (len(_TALLY_COLUMNS) - 1)
     resolved: Counter[int] = Counter()
-    for first_resolved_day, *counts in _tallies(window):
-        count, *rest = (int(value or 0) for value in counts)
-        episodes += count
-        persistent, escalated, missed, closed = (
-            total + value
-            for total, value in zip((persistent, escalated, missed, closed), rest, strict=True)
-        )
+    for first_resolved_day, *counts in _tallies(intake_window(today, intake_from, intake_to)):
+        counts = [int(count or 0) for count in counts]
+        totals = [total + count for total, count in zip(totals, counts, strict=True)]
         if first_resolved_day is not None:
-            resolved[first_resolved_day] += count
+            resolved[first_resolved_day] += counts[0]
+    episodes, persistent, escalated, missed, closed = totals
     return OutcomeFigures(
         episodes=episodes,
         resolved_by_milestone=Share(
