@@ -282,6 +282,14 @@ def test_rebuilding_every_day_gives_what_the_services_kept(varied_clinic):
     kept = sorted(OutcomeTally.objects.values_list(*columns), key=repr)
     # A bulk load that bypassed the services left wrong tallies behind: the rebuild mends them.
     OutcomeTally.objects.update(episodes=999)
+    OutcomeTally.objects.create(
+        intake_day=datetime.date(2001, 1, 1),
+        episodes=1,
+        persistent=0,
+        escalated=0,
+        visits_missed=0,
+        visits_closed=0,
+    )
     assert rebuild_all_outcome_tallies() == len(kept)
     assert sorted(OutcomeTally.objects.values_list(*columns), key=repr) == kept
 

@@ -75,6 +75,7 @@ def rebuild_all_outcome_tallies() -> int:
         Encounter.objects.order_by().annotate(day=by_day).values_list("day", flat=True).distinct()
     )
     days |= set(OutcomeDay.objects.values_list("intake_day", flat=True))
+    days |= set(OutcomeTally.objects.order_by().values_list("intake_day", flat=True).distinct())
     return _rebuild_days(sorted(days), Encounter.objects.all())
 
 
