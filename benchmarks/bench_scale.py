@@ -161,6 +161,10 @@ class _Seeder:
             self._follow_ups()
             self._visits()
             self._escalations_and_openings()
+            # The outcomes page reads per-day tallies the services keep; a bulk load rebuilds them.
+            from triage.intake.outcome_tallies import rebuild_all_outcome_tallies
+
+            rebuild_all_outcome_tallies()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
 

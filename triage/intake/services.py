@@ -15,6 +15,7 @@ from patients.models import Patient
 from patients.services import register_patient
 from triage.guideline import CarePlan as PlanResult
 from triage.guideline import FactsError, IntakeFacts, Pathway, evaluate_intake
+from triage.intake.outcome_tallies import refresh_outcome_tallies
 from triage.intake.selectors import answers_digest, submitted_encounter
 from triage.models import (
     ASKED_HISTORY_KEYS,
@@ -232,6 +233,7 @@ def store_plan(
             priority=str(plan.escalation_priority),
             opened_at=now,
         )
+    refresh_outcome_tallies(encounters=[encounter])
 
 
 def needs_review(plan: PlanResult) -> bool:
