@@ -22,5 +22,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<14} {username} / {password}")
         self.stdout.write(
             f"Second factor: add the key {DEMO_TOTP_SECRET_BASE32} to an authenticator app, or "
-            "print the current code with `.venv/bin/python manage.py demo_totp`."
+            "print the current code with `make demo-code`."
         )
