@@ -10,7 +10,7 @@ LOCAL_KEY := local-only-insecure-key-not-for-production
 # Benchmarks on PostgreSQL: the worklist and admin ones empty the database they are given.
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 
-.PHONY: run test lint check bench bench-engine bench-intake bench-worklist bench-admin bench-fhir bench-cdshooks bench-scale clean
+.PHONY: run demo-code test lint check bench bench-engine bench-intake bench-worklist bench-admin bench-fhir bench-cdshooks bench-scale clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Upright needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -32,6 +32,10 @@ run: $(VENV)/.installed
 	@echo "Upright is starting at http://$(HOST):$(PORT)/  (stop it with Ctrl+C)"
 	@echo ""
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The demo users' current authenticator code (debug only; README "Two commands").
+demo-code: $(VENV)/.installed
+	@DJANGO_DEBUG=1 $(BIN)/python manage.py demo_totp
 
 test: $(VENV)/.installed-dev
 	@status=0; DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(LOCAL_KEY)} $(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \

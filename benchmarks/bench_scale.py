@@ -161,6 +161,10 @@ class _Seeder:
             self._follow_ups()
             self._visits()
             self._escalations_and_openings()
+            # The outcomes page reads per-day tallies the services keep; a bulk load rebuilds them.
+            from triage.intake.outcome_tallies import rebuild_all_outcome_tallies
+
+            rebuild_all_outcome_tallies()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
 
@@ -308,7 +312,9 @@ class _Seeder:
             elif isinstance(field, models.DateTimeField):
                 values.append("now()")
             elif isinstance(field, models.CharField | models.TextField):
-                values.append("''")
+                # A default (the escalation's priority) applies; INSERT ... SELECT skips them.
+                default = field.default if isinstance(field.default, str) else ""
+                values.append("'" + default.replace("'", "''") + "'")
             elif isinstance(field, models.JSONField):
                 values.append("'[]'::jsonb")
             elif field.primary_key:
@@ -351,9 +357,15 @@ class _Seeder:
         model = self.models["Encounter"]
         columns = {}
         for field in model._meta.concrete_fields:
-            if field.name in INTAKE_KEYS:
+            if isinstance(field, models.CharField) and field.name in INTAKE_KEYS:
+                # A named fact (the relaxant's name): blank when the facts hold none.
+                columns[field.column] = f"coalesce(c.facts->>'{field.name}', '')"
+            elif field.name in INTAKE_KEYS:
                 sql_type = "boolean" if isinstance(field, models.BooleanField) else "int"
-                columns[field.column] = f"(c.facts->>'{field.name}')::{sql_type}"
+                value = f"(c.facts->>'{field.name}')::{sql_type}"
+                if isinstance(field, models.BooleanField) and not field.null:
+                    value = f"coalesce({value}, false)"  # a question these facts do not ask
+                columns[field.column] = value
         awaiting = "(c.needs_review AND (s.at > now() - interval '3 days' OR s.g % 300 = 0))"
         columns |= {
             "id": "s.g",

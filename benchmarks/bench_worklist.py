@@ -105,6 +105,10 @@ def _value(field: models.Field) -> str:
     if isinstance(field, models.DateTimeField):
         return "now()"
     if isinstance(field, models.CharField | models.TextField):
+        # A choice with a default (the escalation's priority) takes it; INSERT ... SELECT
+        # does not apply Django's defaults.
+        if isinstance(field.default, str):
+            return "'" + field.default.replace("'", "''") + "'"
         return "''"
     raise SystemExit(f"bench_worklist: no seed value for {field.model.__name__}.{field.name}")
 

@@ -4,8 +4,12 @@ import jwt
 from django import forms
 from django.contrib import admin
 
+from accounts.admin_lists import ListColumnsMixin, choices_filter
 from accounts.audit import ReadOnlyAdminMixin
+from triage.guideline import ALL_CODES
+from triage.review.admin import RulesetFilter
 
+from .hooks import SERVICES
 from .models import CardFeedback, EhrClient, IssuedCard
 
 # Members of a private JWK: a public-key set must never carry them.
@@ -94,11 +98,17 @@ class CardFeedbackInline(admin.TabularInline):
 
 
 @admin.register(IssuedCard)
-class IssuedCardAdmin(SuperuserOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class IssuedCardAdmin(ListColumnsMixin, SuperuserOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["issued_at", "service", "hook", "code", "ruleset", "indicator", "client"]
-    list_filter = ["service", "code", "ruleset"]
+    # Every hook call adds cards: filters from code and a date range, never SELECT DISTINCT or
+    # a date drill-down over the whole log.
+    list_filter = [
+        choices_filter("service", "service", [(key, key) for key in SERVICES]),
+        choices_filter("code", "code", [(code, code) for code in ALL_CODES]),
+        RulesetFilter,
+        "issued_at",
+    ]
     list_select_related = ["client"]
-    date_hierarchy = "issued_at"
     readonly_fields = [
         "uuid",
         "client",

@@ -9,6 +9,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts import roles
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -83,6 +85,24 @@ def env_time_zone(name: str, default: str) -> str:
     return value
 
 
+def env_mfa_roles(name: str) -> frozenset[str]:
+    """Read the roles that need a second factor (any case); Clinician and Administrator always."""
+    known = {role.lower(): role for role in roles.ROLE_PERMISSIONS}
+    chosen = env_list(name, list(roles.ROLE_PERMISSIONS))
+    unknown = [item for item in chosen if item.lower() not in known]
+    if unknown:
+        raise ImproperlyConfigured(
+            f"{name} names unknown roles {unknown}; choose from {', '.join(known.values())}"
+        )
+    picked = frozenset(known[item.lower()] for item in chosen)
+    if not picked >= roles.ADMIN_SITE_ROLES:
+        raise ImproperlyConfigured(
+            f"{name} must include {' and '.join(sorted(roles.ADMIN_SITE_ROLES))}: "
+            "they open the admin, which always asks for a second factor"
+        )
+    return picked
+
+
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -100,7 +120,8 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that also asks for a verified second factor.
+    "accounts.admin_site.VerifiedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -113,6 +134,9 @@ INSTALLED_APPS = [
     "formtools",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "corsheaders",
     "health_check",
@@ -134,11 +158,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session holds a device that still exists (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.session_limits.session_limits",
+    # Until the second factor is given, every page but sign-out leads to it
+    # (accounts/middleware.py).
+    "accounts.middleware.second_factor_required",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "accounts.middleware.no_store_when_signed_in",
@@ -291,6 +320,17 @@ UPRIGHT_LOCKOUT_CONTACT = os.environ.get(
     "UPRIGHT_LOCKOUT_CONTACT", "the clinic administrator"
 ).strip()
 AXES_VERBOSE = False
+
+# Multi-factor sign-in (django-otp, accounts/second_factor.py): an authenticator app's code, or
+# a single-use recovery code, after the password. Staff (admin users) always need it.
+UPRIGHT_MFA_ROLES = env_mfa_roles("UPRIGHT_MFA_ROLES")
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = "Upright"
+# Wrong codes: each failure doubles the wait before the next try (1 s, 2 s, 4 s ... 0: off).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The device admin (superusers only) never shows a secret key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions end after 30 minutes without activity and after 12 hours however busy
 # (accounts/session_limits.py); a warning shows two minutes before. Intake drafts are saved on

@@ -1,5 +1,6 @@
 """WSGI entry point for gunicorn."""
 
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -9,3 +10,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("UPRIGHT_WEB_PROCESS", "1")
 
 application = get_wsgi_application()
+
+# What start-up loaded (Django, the apps, the URL map) lives as long as the worker: move it out
+# of the garbage collector's sight, so the collections a large response triggers (a FHIR
+# $everything builds thousands of small objects) stop rescanning it. Measured on
+# $everything with 100,000 patients: app CPU p95 98 ms -> 54 ms, p50 37 -> 33 ms.
+gc.collect()
+gc.freeze()

@@ -160,8 +160,9 @@ Next steps:
   1. Create the first administrator (you choose the password):
        cd $APP_DIR && set -a && . $ENV_FILE && set +a && \\
        $VENV/bin/python manage.py createsuperuser
-  2. Sign in at https://$UPRIGHT_SERVER_NAME/admin/ and set up multi-factor sign-in (MFA)
-     for that account before anything else, then create staff accounts in their role groups.
+  2. Sign in at https://$UPRIGHT_SERVER_NAME/admin/: the first sign-in sets up multi-factor
+     sign-in (an authenticator app, and recovery codes to keep safe). Then create staff
+     accounts in their role groups.
   3. Replace the self-signed certificate with the clinic's own if one was made
      ($UPRIGHT_TLS_CERT), then: systemctl reload nginx
   4. Check the backups: systemctl list-timers 'upright-*' (nightly backup to

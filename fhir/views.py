@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import functools
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,7 +61,14 @@ def _patient(resource_id: str) -> Patient:
 
 
 def _questionnaire() -> dict:
-    return intake_questionnaire(STEPS, STEP_FORMS, today=timezone.localdate())
+    return _questionnaire_on(timezone.localdate())
+
+
+@functools.lru_cache(maxsize=2)
+def _questionnaire_on(today: datetime.date) -> dict:
+    """The intake Questionnaire, built once a day per process from the step forms (it changes
+    only with the code and the date limits; $everything maps every response through it)."""
+    return intake_questionnaire(STEPS, STEP_FORMS, today=today)
 
 
 @fhir_view(public=True)

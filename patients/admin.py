@@ -1,17 +1,25 @@
 """The chart-access log in the admin: who saw which patient's data, on which page, and when;
-listed per user and per patient, and exported as CSV."""
+listed per user and per patient, and exported as CSV. And each user's activity: everything
+they changed or viewed, newest first (linked from the user's page)."""
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 
+from accounts.admin import StaffUserAdmin
 from accounts.admin_lists import ListColumnsMixin
 from accounts.audit import ReadOnlyAdminMixin
 from patients.models import ChartAccess, Patient
+from patients.selectors import VIEWED, Activity, user_activity
 
 
 class ChartAccessAdmin(ListColumnsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -79,4 +87,69 @@ class _Echo:
         return value
 
 
+def chart_accesses_url(**lookup) -> str:
+    """The chart-access list narrowed to one user or one patient (by internal id only)."""
+    query = urlencode({f"{field}__id__exact": pk for field, pk in lookup.items()})
+    return f"{reverse('admin:patients_chartaccess_changelist')}?{query}"
+
+
+def _activity_link(activity: Activity) -> str:
+    """Where a row of the activity leads: the patient's admin page (opening it is logged) for
+    a view, the record's history for a change; "" when the admin has no page for it."""
+    app, model = activity.app_label, activity.model_name
+    view = "change" if activity.source == VIEWED else "history"
+    try:
+        return reverse(f"admin:{app}_{model}_{view}", args=[activity.object_id])
+    except NoReverseMatch:
+        return ""
+
+
+class ActivityUserAdmin(StaffUserAdmin):
+    """Staff accounts, with each user's activity page (administrators only)."""
+
+    change_form_template = "admin/auth/user/staff_change_form.html"
+
+    def get_urls(self):
+        activity = path(
+            "<path:object_id>/activity/",
+            self.admin_site.admin_view(self.activity_view),
+            name="auth_user_activity",
+        )
+        return [activity, *super().get_urls()]
+
+    def can_read_activity(self, request, user=None) -> bool:
+        # Reading what someone viewed is reading the chart-access log: administrators.
+        return self.has_view_permission(request, user) and request.user.has_perm(
+            "patients.view_chartaccess"
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if self.can_read_activity(request):
+            extra_context["activity_url"] = reverse("admin:auth_user_activity", args=[object_id])
+            extra_context["chart_accesses_url"] = chart_accesses_url(user=object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def activity_view(self, request, object_id):
+        """Everything one user changed or viewed, across records, newest first, with dates."""
+        if not self.can_read_activity(request):
+            raise PermissionDenied
+        user = self.get_object(request, unquote(object_id))
+        if user is None:
+            raise Http404("No such user.")
+        page = user_activity(user=user, page_number=request.GET.get("page"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Activity of {user.get_username()}",
+            "opts": self.opts,
+            "original": user,
+            "page": page,
+            "rows": [(activity, _activity_link(activity)) for activity in page.rows],
+            "chart_accesses_url": chart_accesses_url(user=user.pk),
+        }
+        return TemplateResponse(request, "admin/auth/user/activity.html", context)
+
+
 admin.site.register(ChartAccess, ChartAccessAdmin)
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), ActivityUserAdmin)

@@ -3,8 +3,10 @@ patient, which page. Pages declare it here, in one way, and the role-matrix test
 (tests/test_role_matrix.py) proves that every page showing a patient does.
 
 - a view: `@records_chart_access("care plan", model="triage.Encounter")`
-- a list of patients (search results): `record_patients_shown(...)`
-- an admin page: `ChartAccessAdminMixin` with `chart_access_page` and `patient_field`
+- a list of patients (search results, the worklist, unfinished intakes):
+  `record_patients_shown(...)`, one record per patient the page showed, in one INSERT
+- an admin page: `ChartAccessAdminMixin` with `chart_access_page` and `patient_field`; its
+  change list logs the patients of the rows it shows as "<chart_access_page> list"
 """
 
 from collections.abc import Iterable
@@ -50,11 +52,23 @@ def records_chart_access(
     return decorator
 
 
-def record_patients_shown(*, user: AbstractBaseUser, patients: Iterable, page: str) -> None:
-    """Log each patient a list page showed (search results), in one insert."""
-    ChartAccess.objects.bulk_create(
-        ChartAccess(user=user, patient_id=patient.pk, page=page) for patient in patients
-    )
+def record_patients_shown(
+    *, user: AbstractBaseUser, patients: Iterable = (), patient_ids: Iterable = (), page: str
+) -> None:
+    """Log each patient a list page showed, once per patient, in one insert (none if empty)."""
+    shown = dict.fromkeys([*(patient.pk for patient in patients), *patient_ids])
+    shown.pop(None, None)
+    if shown and user.is_authenticated:
+        ChartAccess.objects.bulk_create(
+            ChartAccess(user=user, patient_id=patient_id, page=page) for patient_id in shown
+        )
+
+
+def _attribute_path(record, path: str):
+    """Follow `patient_field` ("encounter__patient_id") through loaded relations."""
+    for name in path.split("__"):
+        record = getattr(record, name)
+    return record
 
 
 class ChartAccessAdminMixin:
@@ -63,6 +77,32 @@ class ChartAccessAdminMixin:
     chart_access_page = "admin"
     # Path from the admin's model to the patient's id, e.g. "encounter__patient_id".
     patient_field = "patient_id"
+    # Whether the change list names the patient of each row (so logs those it shows); the
+    # path is followed through `list_select_related`, so it costs no query per row.
+    chart_access_list = True
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        if self.chart_access_list and response.status_code == 200 and "cl" in context:
+            change_list = context["cl"]
+
+            def log_rows_shown(rendered):
+                self.log_records_shown(request, change_list.result_list, rendered, " list")
+
+            # After rendering: the page's own query has then loaded the rows.
+            response.add_post_render_callback(log_rows_shown)
+        return response
+
+    def log_records_shown(self, request, records, response, suffix: str):
+        """Log the patients of the records a page lists (a change list, a bulk action's page)."""
+        if response.status_code == 200:
+            record_patients_shown(
+                user=request.user,
+                patient_ids=[_attribute_path(record, self.patient_field) for record in records],
+                page=f"{self.chart_access_page}{suffix}",
+            )
+        return response
 
     def _log_opened(self, request, object_id, response, suffix: str):
         if response.status_code == 200:

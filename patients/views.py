@@ -28,6 +28,15 @@ def patient_list(request):
     return render(request, "patients/patient_list.html", {"form": form, "page": page, "term": term})
 
 
+def log_patients_named(request, form, context: dict) -> None:
+    """A registration form names other patients when it warns of a possible duplicate (or of
+    a record number a colleague just registered): log them."""
+    named = [*getattr(form, "possible_duplicates", [])]
+    if context.get("just_registered") is not None:
+        named.append(context["just_registered"])
+    record_patients_shown(user=request.user, patients=named, page="possible duplicate")
+
+
 def record_number_taken(form, error: services.RecordNumberTakenError) -> dict:
     """Answer a registration race on the form: the number was just taken, here is its chart."""
     form.add_error("mrn", "This record number was just registered by a colleague.")
@@ -46,6 +55,7 @@ def patient_create(request):
         else:
             messages.success(request, f"Registered patient {patient.mrn}.")
             return redirect("triage:patient_chart", pk=patient.pk)
+    log_patients_named(request, form, context)
     return render(request, "patients/patient_form.html", context)
 
 
@@ -64,4 +74,5 @@ def patient_edit(request, pk):
         else:
             messages.success(request, f"Saved changes to patient {patient.mrn}.")
             return redirect("triage:patient_chart", pk=patient.pk)
+    log_patients_named(request, form, context)
     return render(request, "patients/patient_form.html", context)

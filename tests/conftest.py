@@ -1,8 +1,15 @@
 """Shared fixtures: signed-in clients for each role, and settings fit for tests."""
 
+import time
+
 import pytest
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
 from tests.factories import UserFactory
@@ -28,6 +35,63 @@ def _cold_content_type_cache():
     # The content-type cache lives for the whole process: left warm, whether a page looks one
     # up would depend on which tests ran before it, and exact query counts would flicker.
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _questionnaire_built_afresh():
+    # The FHIR intake Questionnaire is built once a day per process from the step forms; a
+    # test that adds a question at run time must see it rebuilt, as a restarted server would.
+    from fhir.views import _questionnaire_on
+
+    _questionnaire_on.cache_clear()
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the authenticator app shows now, or the next one when this one was used
+    already (a code is accepted once: a second sign-in in the same 30 s needs the next)."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    step = max(totp.t(), device.last_t + 1)
+    totp.time = device.t0 + (step - device.drift) * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def verify_second_factor(client, user) -> TOTPDevice:
+    """Mark the client's session as having given the second factor, with an enrolled
+    authenticator for the user (made if they have none), as the code page would."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_given_at_sign_in(request, monkeypatch):
+    """Multi-factor sign-in stays on for the suite. A test that signs a client in with
+    `force_login` or `login` gets a session that has also given the second factor, so pages
+    behave as they do for staff after the code page; tests marked `real_second_factor`
+    (tests/accounts/test_second_factor*.py) sign in without it and check the real thing."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    force_login, login = Client.force_login, Client.login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        verify_second_factor(self, user)
+
+    def login_verified(self, **credentials):
+        signed_in = login(self, **credentials)
+        if signed_in:
+            user = get_user_model().objects.get(pk=self.session[SESSION_KEY])
+            verify_second_factor(self, user)
+        return signed_in
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+    monkeypatch.setattr(Client, "login", login_verified)
 
 
 def make_user(role: str | None, **kwargs):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from patients.models import Patient, Sex
 from triage.guideline import INTAKE_KEYS, IntakeFacts, Pathway, evaluate_intake
+from triage.intake.outcome_tallies import refresh_outcome_tallies
 from triage.intake.services import store_plan
 from triage.models import ASKED_RED_FLAG_KEYS, Encounter, EncounterStatus, Recommendation
 
@@ -196,6 +197,8 @@ def make_conservative_episode(*, schedule: bool = True, **encounter_fields) -> E
                 plan_day=visit.day,
                 purpose=visit.purpose,
             )
+    # As the intake service does (`store_plan`): the outcomes page reads these tallies.
+    refresh_outcome_tallies(encounters=[encounter])
     return encounter
 
 

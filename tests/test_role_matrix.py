@@ -7,7 +7,9 @@ the row is `open` (the sign-in pages themselves).
 
 The chart-access column: a row that shows a patient's data names the page its chart-access
 record carries, and every page that shows the patient's record number or name must write one
-(patients/chart_access.py): a page that shows a patient without logging it fails here.
+(patients/chart_access.py): a page that shows a patient without logging it fails here. A list
+page's row names (`shows`) the records to make before the request, so the list has a patient
+to show: the worklist, the unfinished intakes, the admin's change lists.
 
 Adding a page? Add its row here: `test_every_url_name_has_a_row` fails until you do.
 """
@@ -212,6 +214,8 @@ class Row:
     # Outside the staff sign-in: an EHR's signed token, never a staff session, opens it.
     token: bool = False
     chart_access: str = ""
+    # Made before the request, so a list page has a patient to show (and must log it).
+    shows: Callable[[World], object] | None = None
 
 
 def pk_of(attribute: str) -> Args:
@@ -229,14 +233,25 @@ def admin_rows(
     void: frozenset | None = None,
     sign_off: frozenset | None = None,
     chart_access: str = "",
+    list_shows_patient: bool = True,
+    list_data: Callable[[World], dict] = lambda world: {},
 ) -> list[Row]:
     """The admin's URLs for one model; `record` names the World attribute it opens.
-    `chart_access` names the page its change, history and void pages log (a patient's data)."""
+    `chart_access` names the page its change, history and void pages log (a patient's data);
+    its change list, opened with the record made, logs "<chart_access> list" unless
+    `list_shows_patient` is off (the list does not name the patient)."""
     prefix = "admin:{}_{}_".format(*model.split("."))
     one = pk_of(record)
     history = f"{chart_access} history" if chart_access else ""
+    listed = f"{chart_access} list" if chart_access and list_shows_patient else ""
     rows = [
-        Row(prefix + "changelist", view),
+        Row(
+            prefix + "changelist",
+            view,
+            data=list_data,
+            chart_access=listed,
+            shows=(lambda world: getattr(world, record)) if chart_access else None,
+        ),
         Row(prefix + "add", add),
         Row(prefix + "change", view, one, chart_access=chart_access),
         Row(prefix + "history", view, one, chart_access=history),
@@ -269,18 +284,33 @@ ROWS: list[Row] = [
     # Sign-in (foundation)
     Row("login", EVERY_ROLE, open=True),
     Row("logout", EVERY_ROLE, method="post"),
+    # The second factor (issue 11): a session that has given it is sent on to the worklist.
+    Row("second_factor", EVERY_ROLE),
+    Row("second_factor_enrol", EVERY_ROLE),
+    Row("recovery_codes", EVERY_ROLE),
     # The session clock behind the sign-out warning (issue 11)
     Row("session_status", EVERY_ROLE, open=True),
     Row("session_stay", EVERY_ROLE, method="post"),
     # Patients (foundation)
-    Row("patients:list", EVERY_ROLE),
+    Row("patients:list", EVERY_ROLE, chart_access="list", shows=lambda world: world.patient),
     Row("patients:create", EVERY_ROLE),
     Row("triage:patient_chart", EVERY_ROLE, pk_of("patient"), chart_access="chart"),
     Row("patients:edit", EVERY_ROLE, pk_of("patient"), chart_access="edit patient"),
     # Worklist and intake (issue 4)
-    Row("triage:home", EVERY_ROLE),
+    # An open escalation (on the worklist) and one of the user's drafts, for the same patient.
+    Row(
+        "triage:home",
+        EVERY_ROLE,
+        chart_access="worklist",
+        shows=lambda world: (world.escalation, world.draft),
+    ),
     Row("triage:intake_new", EVERY_ROLE),
-    Row("triage:intake_drafts", EVERY_ROLE),
+    Row(
+        "triage:intake_drafts",
+        EVERY_ROLE,
+        chart_access="unfinished intakes",
+        shows=lambda world: world.draft,
+    ),
     Row(
         "triage:intake_step",
         EVERY_ROLE,
@@ -299,7 +329,8 @@ ROWS: list[Row] = [
     Row("triage:visit_add", EVERY_ROLE, pk_of("encounter"), chart_access="add visit"),
     Row("triage:escalation_close", STAFF, pk_of("escalation"), chart_access="escalation"),
     Row("triage:conservative_plan", STAFF, pk_of("encounter"), chart_access="conservative plan"),
-    Row("triage:outcomes", STAFF),
+    # Figures only: with a visit recorded, the page still names no patient.
+    Row("triage:outcomes", STAFF, shows=lambda world: world.visit),
     # Operations (issue 14): the health check answers the proxy and monitoring, signed in or not.
     Row("operations:health", EVERY_ROLE, open=True),
     # The admin site (issue 6): clinicians and administrators only.
@@ -344,7 +375,13 @@ ROWS: list[Row] = [
     ),
     *admin_rows("patients.chartaccess", "chart_access", view=ADMINISTRATORS, versions=False),
     *admin_rows(
-        "triage.followup", "follow_up", view=STAFF, void=STAFF, chart_access="admin follow-up"
+        "triage.followup",
+        "follow_up",
+        view=STAFF,
+        void=STAFF,
+        chart_access="admin follow-up",
+        # The list opens on overdue visits; the matrix's visit is due in two weeks.
+        list_data=lambda world: {"due": "all"},
     ),
     *admin_rows("triage.escalation", "escalation", view=STAFF, chart_access="admin escalation"),
     *admin_rows(
@@ -359,10 +396,18 @@ ROWS: list[Row] = [
         view=STAFF,
         versions=False,
         chart_access="admin recommendation",
+        list_shows_patient=False,
     ),
     # Staff accounts: administrators manage users and see the groups; nobody deletes.
     *admin_rows("auth.user", "other_user", view=ADMINISTRATORS, add=ADMINISTRATORS, versions=False),
     Row("admin:auth_user_password_change", ADMINISTRATORS, pk_of("other_user")),
+    # A user's activity (issue 11): what they changed and viewed; reading it opens no chart.
+    Row(
+        "admin:auth_user_activity",
+        ADMINISTRATORS,
+        pk_of("other_user"),
+        shows=lambda world: ChartAccessFactory(user=world.other_user, patient=world.patient),
+    ),
     *admin_rows(
         "auth.group", "role_group", view=ADMINISTRATORS, add=ADMINISTRATORS, versions=False
     ),
@@ -397,7 +442,7 @@ ROWS: list[Row] = [
     # CDS Hooks (issue 16): the EHR endpoints answer only a signed token; trusting an EHR's
     # keys and reading the cards log are for superusers.
     Row("cdshooks:discovery", NOBODY, token=True),
-    Row("cdshooks:rule_feedback", STAFF),
+    Row("cdshooks:rule_feedback", STAFF, shows=lambda world: world.recommendation_feedback),
     Row("cdshooks:rule_feedback_csv", STAFF),
     Row("triage:recommendation_feedback", STAFF, pk_of("recommendation"), method="post"),
     *admin_rows("triage.recommendationfeedback", "recommendation_feedback", view=STAFF),
@@ -488,6 +533,8 @@ def test_role_matrix(row, users):
         if user is not None:
             client.force_login(user)
         world = World(user)
+        if row.shows is not None:
+            row.shows(world)
         url = reverse(row.name, args=row.args(world))
         response = getattr(client, row.method)(url, row.data(world))
         got = _outcome(response, actor=actor, user=user)
@@ -502,7 +549,12 @@ def test_role_matrix(row, users):
 
 # The chart-access log's own page names the record number it logged: reading the audit log
 # is not opening a chart.
-SHOWS_ONLY_THE_LOG = {"admin:patients_chartaccess_change", "fhir:audit_events"}
+SHOWS_ONLY_THE_LOG = {
+    "admin:auth_user_activity",
+    "admin:patients_chartaccess_changelist",
+    "admin:patients_chartaccess_change",
+    "fhir:audit_events",
+}
 
 
 def _shows_patient(row: Row, world: World, response) -> bool:

@@ -63,6 +63,14 @@ def start_with(**variables: str) -> subprocess.CompletedProcess:
             "AXES_COOLOFF_MINUTES must be greater than zero; got '0'",
         ),
         (
+            {"UPRIGHT_MFA_ROLES": "Nurse,Clinician,Administrator,Doctor"},
+            "UPRIGHT_MFA_ROLES names unknown roles ['Doctor']",
+        ),
+        (
+            {"UPRIGHT_MFA_ROLES": "Nurse,Administrator"},
+            "UPRIGHT_MFA_ROLES must include Administrator and Clinician",
+        ),
+        (
             {"DJANGO_SECRET_KEY": ""},
             "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off.",
         ),
@@ -92,6 +100,24 @@ def test_a_comma_separated_list_ignores_blanks():
     )
 
     assert started.stdout.strip() == "['a.example', 'b']"
+
+
+def test_the_clinic_can_leave_nurses_out_of_multi_factor_sign_in():
+    started = subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(sorted(s.UPRIGHT_MFA_ROLES))"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SECRET_KEY": "k",
+            "UPRIGHT_MFA_ROLES": "clinician, Administrator",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert started.stdout.strip() == "['Administrator', 'Clinician']", started.stderr
 
 
 def test_sound_values_start():

@@ -2,12 +2,14 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import roles
+from accounts import services as account_services
 from patients.models import Patient, Sex
 from triage.followup import services as followup_services
 from triage.intake import services as intake_services
@@ -56,6 +58,9 @@ def create_demo_data() -> tuple[int, int]:
         user.set_password(password)
         user.save()
         user.groups.set([Group.objects.get(name=role)])
+        if settings.DEBUG:
+            # The documented demo authenticator secret (README, "Security"): debug only.
+            account_services.demo_authenticator_set(user=user)
     for number, (given, family, sex) in enumerate(_DEMO_PEOPLE, start=1):
         born = datetime.date(1950 + (number * 3) % 55, 1 + number % 12, 1 + (number * 7) % 28)
         Patient.objects.update_or_create(

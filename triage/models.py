@@ -4,7 +4,8 @@ follow-up visits and escalations."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from patients.models import Patient
@@ -116,6 +117,50 @@ class MuscleRelaxant(models.TextChoices):
 class EncounterQuerySet(models.QuerySet):
     def not_voided(self):
         return self.filter(voided_at__isnull=True)
+
+    def with_outcome(self):
+        """Submitted, not voided episodes, each with what the outcome figures count of it: the
+        course day of its first resolved visit (None if none), its visits missed and closed
+        (missed or completed), and whether it ever had an escalation. Voided visits left out."""
+        visits = (
+            FollowUp.objects.filter(encounter=OuterRef("pk"), voided_at__isnull=True)
+            .order_by()
+            .values("encounter")
+        )
+
+        def visits_counted(**status) -> Coalesce:
+            return Coalesce(
+                Subquery(visits.filter(**status).annotate(n=Count("pk")).values("n")), 0
+            )
+
+        return self.filter(status=EncounterStatus.SUBMITTED, voided_at__isnull=True).annotate(
+            first_resolved_day=Subquery(
+                visits.filter(visit__outcome_status=EpisodeStatus.RESOLVED)
+                .annotate(first=Min("visit__day"))
+                .values("first")
+            ),
+            missed_visits=visits_counted(status=FollowUpStatus.MISSED),
+            closed_visits=visits_counted(
+                status__in=[FollowUpStatus.MISSED, FollowUpStatus.COMPLETED]
+            ),
+            ever_escalated=Exists(Escalation.objects.filter(encounter=OuterRef("pk"))),
+        )
+
+    def outcome_tallies(self, **group_by):
+        """`with_outcome` episodes counted per course day of first resolution and `group_by`
+        (expressions by name): `OutcomeTally`'s columns."""
+        return (
+            self.with_outcome()
+            .order_by()
+            .values("first_resolved_day", **group_by)
+            .annotate(
+                episodes=Count("pk"),
+                persistent=Count("pk", filter=Q(episode_status=EpisodeStatus.PERSISTENT)),
+                escalated=Count("pk", filter=Q(ever_escalated=True)),
+                visits_missed=Sum("missed_visits"),
+                visits_closed=Sum("closed_visits"),
+            )
+        )
 
     def awaiting_review(self):
         return self.filter(needs_review=True, reviewed_at__isnull=True, voided_at__isnull=True)
@@ -335,6 +380,31 @@ class IntakeDraft(TimestampedModel):
 
     def __str__(self):
         return f"Intake draft {self.pk}"
+
+
+class KeptStep(models.Model):
+    """An intake step posted after its session had ended, kept for the same user to restore.
+
+    Kept here, never in a URL. Restored only while the draft has not been saved since
+    (`draft_saved_at` equals the draft's `updated_at`): newer saved answers always win. Deleted
+    once shown (or when the draft goes)."""
+
+    draft = models.ForeignKey(IntakeDraft, on_delete=models.CASCADE, related_name="kept_steps")
+    # Whose typing it was: only this user is ever shown it.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=32)
+    # The step's fields as posted (the same shape as a draft's answers for one step).
+    answers = models.JSONField(default=dict)
+    draft_saved_at = models.DateTimeField()
+    kept_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "user", "step"], name="kept_step_once")
+        ]
+
+    def __str__(self):
+        return f"Kept step {self.pk}"
 
 
 class CarePlan(models.Model):
@@ -759,3 +829,36 @@ class RecommendationFeedback(models.Model):
     @property
     def is_overridden(self) -> bool:
         return self.outcome == FeedbackOutcome.OVERRIDDEN
+
+
+class OutcomeDay(models.Model):
+    """A day of intakes (UTC) whose episodes are counted in `OutcomeTally`. Its row is the lock
+    held while that day's tallies are rebuilt, so two rebuilds of one day take turns."""
+
+    intake_day = models.DateField(unique=True)
+
+    def __str__(self):
+        return f"Outcomes of intakes on {self.intake_day:%Y-%m-%d}"
+
+
+class OutcomeTally(models.Model):
+    """The outcome figures of one UTC day's episodes that first resolved on the same day of
+    their course (None: not resolved). Derived from the records, never edited by hand: every
+    service that changes an episode rebuilds its intake day's rows in the same transaction
+    (`triage.intake.services.refresh_outcome_tallies`)."""
+
+    intake_day = models.DateField()
+    first_resolved_day = models.PositiveSmallIntegerField(null=True)
+    episodes = models.PositiveIntegerField()
+    persistent = models.PositiveIntegerField()
+    escalated = models.PositiveIntegerField()
+    visits_missed = models.PositiveIntegerField()
+    visits_closed = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["intake_day", "first_resolved_day"], name="outcometally_day_idx")
+        ]
+
+    def __str__(self):
+        return f"Outcome tally of {self.intake_day:%Y-%m-%d}"

@@ -137,10 +137,28 @@ def check_page(page, name: str, *, phone: bool = True) -> None:
     assert not problems, "\n".join(problems)
 
 
+def authenticator(username: str):
+    """The user's enrolled authenticator app (one is set up for them if they have none)."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
 def sign_in(page, username: str, password: str = "correct-horse-battery") -> None:
-    """Sign in through the real form, with the keyboard."""
+    """Sign in through the real forms, with the keyboard: the password, then the code from
+    the user's authenticator app (multi-factor sign-in stays on in the browser tests)."""
+    from tests.conftest import totp_code
+
+    device = authenticator(username)
     page.goto("/accounts/login/")
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(password)
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/accounts/second-factor/" in page.url:
+        page.get_by_label("Code", exact=True).fill(totp_code(device))
+        page.keyboard.press("Enter")
+        page.wait_for_url(lambda url: "/accounts/second-factor/" not in url)

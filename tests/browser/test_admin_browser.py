@@ -58,7 +58,7 @@ def test_clinician_signs_off_an_urgent_encounter_from_the_queue(page):
 
 
 def test_admin_pages_raise_no_csp_violations(page):
-    make_user(roles.ADMINISTRATOR, username="ada")
+    ada = make_user(roles.ADMINISTRATOR, username="ada")
     encounter = _urgent_encounter()
     follow_up = FollowUpFactory(encounter=encounter)
     sign_in(page, "ada")
@@ -75,6 +75,9 @@ def test_admin_pages_raise_no_csp_violations(page):
         "/admin/triage/escalation/",
         "/admin/patients/chartaccess/",
         "/admin/auth/user/",
+        f"/admin/auth/user/{ada.pk}/change/",
+        # Last: by now she has opened charts, so her activity has rows to show.
+        f"/admin/auth/user/{ada.pk}/activity/",
     ):
         response = page.goto(path)
         assert response.status == 200, path

@@ -5,6 +5,7 @@ from django import forms
 from django.urls import reverse
 
 from fhir.mapping.questionnaire import ENABLE_WHEN, question_types
+from fhir.views import _questionnaire_on
 from triage.guideline import FACT_SPECS, RULESET_VERSION
 from triage.intake.answers import STEP_FORMS
 from triage.intake.steps import STEPS
@@ -94,6 +95,7 @@ def test_a_red_flag_added_to_the_engine_appears_without_another_edit(nurse_clien
     assert questions["night_pain"][:2] == ("step-red_flags", "boolean")
     without = tuple(key for key in ASKED_RED_FLAG_KEYS if key != "night_pain")
     monkeypatch.setattr(intake_forms, "ASKED_RED_FLAG_KEYS", without)
+    restart_server()
     assert "night_pain" not in question_types(_questionnaire(nurse_client))
 
 
@@ -106,3 +108,8 @@ def test_the_relaxant_questions_follow_the_yes_to_taking_one(nurse_client):
     assert item_type == "choice"
     codes = [option["valueCoding"]["code"] for option in name["answerOption"]]
     assert codes[:4] == ["cyclobenzaprine", "methocarbamol", "tizanidine", "baclofen"]
+
+
+def restart_server():
+    """What deploying changed code does: the Questionnaire, built once per process, is rebuilt."""
+    _questionnaire_on.cache_clear()

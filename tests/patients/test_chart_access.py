@@ -2,13 +2,23 @@
 administrators list them per user and per patient, and export them as CSV."""
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.urls import reverse
 
 from patients.models import ChartAccess
-from tests.factories import CarePlanFactory, ChartAccessFactory, EncounterFactory, PatientFactory
+from tests.factories import (
+    CarePlanFactory,
+    ChartAccessFactory,
+    EncounterFactory,
+    EscalationFactory,
+    FollowUpFactory,
+    IntakeDraftFactory,
+    PatientFactory,
+    RecommendationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +92,106 @@ def test_clinicians_cannot_read_or_export_the_log(clinician_client):
         url, {"action": "export_csv", "select_across": "1", "index": "0"}
     )
     assert response.status_code == 403
+
+
+def _logged(user, page: str) -> list[int]:
+    rows = ChartAccess.objects.filter(user=user, page=page)
+    return sorted(rows.values_list("patient_id", flat=True))
+
+
+def test_the_worklist_logs_each_patient_it_shows_once(nurse_client, nurse):
+    escalated = EscalationFactory().encounter.patient
+    # The same patient twice on the page: an open escalation and one of the nurse's drafts.
+    IntakeDraftFactory(owner=nurse, patient=escalated)
+    drafted = IntakeDraftFactory(owner=nurse).patient
+    not_shown = FollowUpFactory().encounter.patient  # due in two weeks: not on the worklist
+    assert nurse_client.get(reverse("triage:home")).status_code == 200
+    assert _logged(nurse, "worklist") == sorted([escalated.pk, drafted.pk])
+    assert not ChartAccess.objects.filter(patient=not_shown).exists()
+
+
+def test_a_worklist_with_nobody_on_it_logs_nothing(nurse_client, nurse):
+    PatientFactory()
+    assert nurse_client.get(reverse("triage:home")).status_code == 200
+    assert not ChartAccess.objects.exists()
+
+
+def test_the_unfinished_intakes_page_logs_its_patients(nurse_client, nurse):
+    mine = IntakeDraftFactory(owner=nurse).patient
+    IntakeDraftFactory(owner=nurse, patient=None, answers={}, current_step="patient")
+    colleagues = IntakeDraftFactory().patient
+    assert nurse_client.get(reverse("triage:intake_drafts")).status_code == 200
+    assert _logged(nurse, "unfinished intakes") == [mine.pk]
+    assert not ChartAccess.objects.filter(patient=colleagues).exists()
+
+
+def test_an_admin_list_logs_the_patients_of_the_rows_it_shows(clinician_client, clinician):
+    shown = [EscalationFactory().encounter.patient for _ in range(3)]
+    response = clinician_client.get(reverse("admin:triage_escalation_changelist"))
+    assert response.status_code == 200
+    assert _logged(clinician, "admin escalation list") == sorted(p.pk for p in shown)
+
+
+def test_an_admin_list_logs_only_the_rows_it_shows(clinician_client, clinician):
+    patients = PatientFactory.create_batch(3)
+    url = reverse("admin:patients_patient_changelist")
+    response = clinician_client.get(url)
+    assert response.status_code == 200
+    assert len(_logged(clinician, "admin patient list")) == len(patients)
+    ChartAccess.objects.all().delete()
+    # A search narrows the page, and the log with it.
+    assert clinician_client.get(url, {"q": patients[0].mrn}).status_code == 200
+    assert _logged(clinician, "admin patient list") == [patients[0].pk]
+
+
+def test_the_recommendations_list_names_no_patient_and_logs_none(clinician_client):
+    item = RecommendationFactory()
+    response = clinician_client.get(reverse("admin:triage_recommendation_changelist"))
+    assert response.status_code == 200
+    assert item.care_plan.encounter.patient.mrn not in response.content.decode()
+    assert not ChartAccess.objects.exists()
+
+
+def test_the_bulk_void_page_logs_the_patients_it_names(clinician_client, clinician):
+    escalated = [EscalationFactory().encounter for _ in range(2)]
+    response = clinician_client.post(
+        reverse("admin:triage_encounter_changelist"),
+        {"action": "void_selected", "_selected_action": [e.pk for e in escalated]},
+    )
+    assert response.status_code == 200
+    assert escalated[0].patient.mrn in response.content.decode()
+    assert _logged(clinician, "admin encounter void") == sorted(e.patient_id for e in escalated)
+
+
+def test_a_possible_duplicate_named_on_the_registration_form_is_logged(nurse_client, nurse):
+    existing = PatientFactory(
+        family_name="Lovelace", given_name="Ada", date_of_birth=datetime.date(1985, 12, 10)
+    )
+    typed = {
+        "mrn": "MRN-9001",
+        "family_name": "Lovelace",
+        "given_name": "Ada",
+        "date_of_birth": "1985-12-10",
+        "sex": "female",
+        "phone": "",
+    }
+    for url, data in (
+        (reverse("patients:create"), typed),
+        (
+            reverse("triage:intake_new"),
+            {"action": "register", **{f"new-{key}": value for key, value in typed.items()}},
+        ),
+    ):
+        response = nurse_client.post(url, data)
+        assert response.status_code == 200
+        assert existing.mrn in response.content.decode()
+    assert _logged(nurse, "possible duplicate") == [existing.pk, existing.pk]
+
+
+def test_the_discard_question_logs_the_drafts_patient(nurse_client, nurse):
+    draft = IntakeDraftFactory(owner=nurse)
+    url = reverse("triage:intake_discard", args=[draft.token])
+    assert nurse_client.get(url).status_code == 200
+    assert _logged(nurse, "discard intake") == [draft.patient_id]
+    assert nurse_client.post(url).status_code == 302
+    assert _logged(nurse, "discard intake") == [draft.patient_id]

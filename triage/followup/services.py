@@ -19,6 +19,7 @@ from triage.guideline import (
     evaluate_follow_up,
     evaluate_intake,
 )
+from triage.intake import outcome_tallies
 from triage.intake import services as intake_services
 from triage.models import (
     ASKED_RED_FLAG_KEYS,
@@ -233,6 +234,7 @@ def record_visit(
     locked.version += 1
     locked.save()
     _apply_to_episode(encounter=encounter, visit=visit, assessment=assessment, user=user, now=now)
+    outcome_tallies.refresh_outcome_tallies(encounters=[encounter])
     return visit
 
 
@@ -257,6 +259,8 @@ def record_missed(
     locked.recorded_at = now
     locked.version += 1
     locked.save()
+    # The caller's follow-up carries its encounter (same row, its intake time never changes).
+    outcome_tallies.refresh_outcome_tallies(encounters=[follow_up.encounter])
     return locked
 
 
@@ -336,10 +340,13 @@ def close_escalation(
         # (decision table section 4); who and when are the closing clinician and time.
         locked.cleared_red_flags = list(locked.red_flags)
     locked.save()
-    if encounter.escalations.open().exists():
+    still_escalated = encounter.escalations.open().exists()
+    if not still_escalated:
+        encounter.episode_status = settled_episode_status(encounter)
+        encounter.save(update_fields=["episode_status", "updated_at"])
+    outcome_tallies.refresh_outcome_tallies(encounters=[encounter])
+    if still_escalated:
         return EscalationClosed(escalation=locked, episode_still_escalated=True)
-    encounter.episode_status = settled_episode_status(encounter)
-    encounter.save(update_fields=["episode_status", "updated_at"])
     if conservative_plan_problem(encounter) is None:
         return EscalationClosed(
             escalation=locked,

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from patients.chart_access import records_chart_access
+from patients.chart_access import record_patients_shown, records_chart_access
 from patients.models import Patient
 from triage.followup import services as services
 from triage.followup.forms import (
@@ -324,16 +324,24 @@ def home(request):
     groups = build_worklist(
         today=timezone.localdate(), group=shown, page_number=request.GET.get("page")
     )
-    return render(
+    drafts = intake_selectors.drafts_for(request.user)
+    response = render(
         request,
         "triage/home.html",
         {
             "groups": groups,
             "shown": shown if shown in GROUP_TITLES else "",
             "group_titles": GROUP_TITLES,
-            "drafts": intake_selectors.drafts_for(request.user),
+            "drafts": drafts,
         },
     )
+    record_patients_shown(
+        user=request.user,
+        patient_ids=[row.patient_pk for group in groups for row in group.rows],
+        patients=[draft.patient for draft in drafts if draft.patient is not None],
+        page="worklist",
+    )
+    return response
 
 
 @permission_required("patients.view_patient", raise_exception=True)

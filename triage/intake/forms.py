@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
 from django import forms
 
 from patients.forms import PatientForm
@@ -17,7 +16,6 @@ from triage.models import ASKED_HISTORY_KEYS, ASKED_RED_FLAG_KEYS, MuscleRelaxan
 YES, NO = "yes", "no"
 YES_NO_CHOICES = ((YES, "Yes"), (NO, "No"))
 ANSWER_YES_OR_NO = "Answer yes or no."
-QUESTION_TEMPLATE = "triage/intake/_question.html"
 # The answer for a relaxant whose name the patient does not know (the engine's null name).
 RELAXANT_NOT_KNOWN = "not_known"
 
@@ -72,21 +70,11 @@ class IntakeStepForm(forms.Form):
     def add_fields(self) -> None:
         """Steps whose questions come from the engine's tables add them here."""
 
-    @property
-    def helper(self) -> FormHelper:
-        """The crispy layout; radio questions use one light template, as a page has many."""
-        helper = FormHelper()
-        helper.form_tag = False
-        helper.disable_csrf = True
-        helper.layout = Layout(
-            *(
-                Field(field.name, template=QUESTION_TEMPLATE)
-                if isinstance(field.field.widget, forms.RadioSelect)
-                else Field(field.name)
-                for field in self.shown_fields()
-            )
-        )
-        return helper
+    # Crispy's field attributes for the fields `step_fields` draws with crispy's own template
+    # (errors inline, as `{% crispy %}` drew them); no layout: the tag lays the step out.
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
 
     def shown_fields(self) -> list[forms.BoundField]:
         """The questions this step asks of this patient."""

@@ -15,6 +15,7 @@ from patients.models import Patient
 from patients.services import register_patient
 from triage.guideline import CarePlan as PlanResult
 from triage.guideline import FactsError, IntakeFacts, Pathway, evaluate_intake
+from triage.intake.outcome_tallies import refresh_outcome_tallies
 from triage.intake.selectors import answers_digest, submitted_encounter
 from triage.models import (
     ASKED_HISTORY_KEYS,
@@ -26,6 +27,7 @@ from triage.models import (
     Escalation,
     FollowUp,
     IntakeDraft,
+    KeptStep,
     MuscleRelaxant,
     Recommendation,
 )
@@ -76,6 +78,9 @@ def save_step(
         draft = IntakeDraft(owner=owner, token=uuid.uuid4(), answers={})
         if patient is not None and step != "patient":
             draft.answers["patient"] = {"patient": str(patient.pk)}
+    else:
+        # Saved now: answers kept from an ended session for this step have had their turn.
+        KeptStep.objects.filter(draft=draft, step=step).delete()
     if patient is not None:
         draft.patient = patient
     draft.answers = {**draft.answers, step: answers}
@@ -108,6 +113,37 @@ def set_patient(
         next_step=next_step,
         patient=patient,
     )
+
+
+@transaction.atomic
+def keep_step(
+    *, draft: IntakeDraft, user: AbstractBaseUser, step: str, answers: dict[str, str]
+) -> KeptStep:
+    """Keep a step's answers posted after the user's session ended, for that user to restore
+    after signing in again (a later post of the same step replaces it)."""
+    kept, _ = KeptStep.objects.update_or_create(
+        draft=draft,
+        user=user,
+        step=step,
+        defaults={
+            "answers": answers,
+            "draft_saved_at": draft.updated_at,
+            "kept_at": timezone.now(),
+        },
+    )
+    return kept
+
+
+@transaction.atomic
+def take_kept_step(*, draft: IntakeDraft, user: AbstractBaseUser, step: str) -> dict | None:
+    """The answers this user typed into this step before their session ended, once: the kept
+    copy is deleted as it is handed out. None when nothing was kept, or when the draft was
+    saved after they were kept (its newer answers win over the older typing)."""
+    kept = KeptStep.objects.filter(draft=draft, user=user, step=step).first()
+    if kept is None:
+        return None
+    kept.delete()
+    return kept.answers if kept.draft_saved_at == draft.updated_at else None
 
 
 @transaction.atomic
@@ -197,6 +233,7 @@ def store_plan(
             priority=str(plan.escalation_priority),
             opened_at=now,
         )
+    refresh_outcome_tallies(encounters=[encounter])
 
 
 def needs_review(plan: PlanResult) -> bool:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,13 +16,13 @@ from patients.chart_access import record_patients_shown, records_chart_access
 from patients.forms import PatientSearchForm
 from patients.selectors import patients_matching
 from patients.services import RecordNumberTakenError
-from patients.views import record_number_taken
+from patients.views import log_patients_named, record_number_taken
 from triage.intake import answers as checked
 from triage.intake import selectors
 from triage.intake import services as intake_services
 from triage.intake.forms import IntakePatientForm, PatientChoiceForm, SubmitForm
 from triage.intake.steps import REVIEW, STEP_BY_NAME, STEPS
-from triage.models import FeedbackOutcome, IntakeDraft, OverrideReason
+from triage.models import FeedbackOutcome, IntakeDraft, KeptStep, OverrideReason
 
 SEARCH_RESULTS_SHOWN = 20
 DRAFTS_PAGE_SIZE = 25
@@ -41,7 +42,9 @@ def _step_url(draft: IntakeDraft, step: str) -> str:
 
 
 def _own_draft(request, token) -> IntakeDraft:
-    drafts = IntakeDraft.objects.select_related("patient")
+    # Whether answers kept from an ended session wait for this user comes in the same query.
+    kept = KeptStep.objects.filter(draft=OuterRef("pk"), user=request.user)
+    drafts = IntakeDraft.objects.select_related("patient").annotate(has_kept_step=Exists(kept))
     return get_object_or_404(drafts, token=token, owner=request.user)
 
 
@@ -91,7 +94,10 @@ def _answer_step(request, *, draft, patient, step_name):
     step = STEP_BY_NAME[step_name]
     today = timezone.localdate()
     saved = (draft.answers if draft else {}).get(step_name)
-    data = request.POST if request.method == "POST" else saved
+    kept = None
+    if request.method == "GET" and getattr(draft, "has_kept_step", False):
+        kept = intake_services.take_kept_step(draft=draft, user=request.user, step=step_name)
+    data = request.POST if request.method == "POST" else (saved if kept is None else kept)
     form = checked.STEP_FORMS[step_name](data, patient=patient, today=today)
     if request.method == "POST" and form.is_valid():
         draft = intake_services.save_step(
@@ -104,6 +110,7 @@ def _answer_step(request, *, draft, patient, step_name):
         )
         return redirect(_step_url(draft, draft.current_step))
     context = _steps_context(draft, step_name) | {"form": form, "patient": patient, "step": step}
+    context["kept"] = kept is not None
     return render(request, f"triage/intake/{step_name}.html", context)
 
 
@@ -135,6 +142,7 @@ def _patient_step(request, *, draft, refused=None):
         else:
             return redirect(_step_url(draft, draft.current_step))
     context |= {"chosen": chosen, "new_patient": new_patient}
+    log_patients_named(request, new_patient, context)
     return render(request, "triage/intake/patient.html", context)
 
 
@@ -194,6 +202,7 @@ def intake_submit(request, token):
 
 
 @permission_required("triage.delete_intakedraft", raise_exception=True)
+@records_chart_access("discard intake", **_DRAFT)
 def intake_discard(request, token):
     """Throw away an unfinished intake, on the nurse's explicit request, after asking once."""
     draft = _own_draft(request, token)
@@ -209,7 +218,10 @@ def intake_drafts(request):
     """All of the nurse's unfinished intakes."""
     drafts = selectors.all_drafts_for(request.user)
     page = Paginator(drafts, DRAFTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "triage/intake/drafts.html", {"page": page})
+    response = render(request, "triage/intake/drafts.html", {"page": page})
+    shown = [draft.patient for draft in page.object_list if draft.patient is not None]
+    record_patients_shown(user=request.user, patients=shown, page="unfinished intakes")
+    return response
 
 
 @permission_required("triage.view_careplan", raise_exception=True)

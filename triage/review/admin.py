@@ -117,16 +117,23 @@ class RulesetFilter(admin.SimpleListFilter):
 
     title = "rule set"
     parameter_name = "ruleset"
+    field = "ruleset"
 
     def lookups(self, request, model_admin):
         return [("current", f"Current ({RULESET_VERSION})"), ("earlier", "Earlier rule sets")]
 
     def queryset(self, request, queryset):
         if self.value() == "current":
-            return queryset.filter(ruleset=RULESET_VERSION)
+            return queryset.filter(**{self.field: RULESET_VERSION})
         if self.value() == "earlier":
-            return queryset.exclude(ruleset=RULESET_VERSION)
+            return queryset.exclude(**{self.field: RULESET_VERSION})
         return queryset
+
+
+class RecommendationRulesetFilter(RulesetFilter):
+    """The rule set of the recommendation a row is about."""
+
+    field = "recommendation__ruleset"
 
 
 PathwayFilter = choices_filter("pathway", "pathway", PATHWAY_CHOICES)
@@ -448,6 +455,8 @@ class RecommendationAdmin(
 ):
     chart_access_page = "admin recommendation"
     patient_field = "care_plan__encounter__patient_id"
+    # The list names a plan or visit by number, never the patient.
+    chart_access_list = False
 
     """Every recommendation ever shown, to find e.g. all plans that withheld an NSAID."""
 
@@ -498,14 +507,20 @@ class RecommendationAdmin(
         return feedback_label(item)
 
 
-class RecommendationFeedbackAdmin(ReadOnlyAdminMixin, AuditedAdmin):
+class RecommendationFeedbackAdmin(ListColumnsMixin, ReadOnlyAdminMixin, AuditedAdmin):
     """Clinicians' marks on recommendations; made on the plan page, read (with history) here."""
 
     list_display = ["recorded_at", "code", "ruleset", "outcome", "reason", "recorded_by"]
     list_select_related = ["recommendation", "recorded_by"]
-    list_filter = ["outcome", "reason", "recommendation__code", "recommendation__ruleset"]
-    show_full_result_count = False
-    date_hierarchy = "recorded_at"
+    # Code and rule set from the engine, not `SELECT DISTINCT` over every recommendation ever
+    # stored (millions of rows in a clinic network); a date range, not a date drill-down.
+    list_filter = [
+        "outcome",
+        "reason",
+        choices_filter("recommendation__code", "recommendation", [(c, c) for c in ALL_CODES]),
+        RecommendationRulesetFilter,
+        "recorded_at",
+    ]
     fields = ["recommendation", "outcome", "reason", "reason_text", "recorded_by", "recorded_at"]
     readonly_fields = fields
 

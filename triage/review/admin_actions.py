@@ -109,7 +109,11 @@ class VoidAdminMixin(ReviewPanelMixin):
         if form.is_valid():
             self._void_all(request, list(queryset), form.cleaned_data["reason"])
             return None
-        return self._void_page(request, records=list(queryset), form=form, from_action=True)
+        records = list(queryset)
+        response = self._void_page(request, records=records, form=form, from_action=True)
+        # The reason page names each record's patient: log them like the list's own page.
+        log_shown = getattr(self, "log_records_shown", None)
+        return log_shown(request, records, response, " void") if log_shown else response
 
     def void_view(self, request, object_id):
         record = self.get_record_or_404(request, object_id)

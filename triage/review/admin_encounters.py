@@ -18,6 +18,7 @@ from django.utils.html import format_html
 
 from accounts.admin_lists import ListColumnsMixin
 from accounts.audit import AuditedAdmin, ReadOnlyAdminMixin, ReadOnlyInline
+from patients.admin import chart_accesses_url
 from patients.chart_access import ChartAccessAdminMixin
 from patients.models import Patient
 from triage.guideline import FACT_SPECS
@@ -383,6 +384,12 @@ class PatientAdmin(
             .get_queryset(request)
             .annotate(encounter_total=Coalesce(Subquery(per_patient), 0))
         )
+
+    def record_context(self, request, record) -> dict:
+        context = super().record_context(request, record)
+        if request.user.has_perm("patients.view_chartaccess"):
+            context["chart_accesses_url"] = chart_accesses_url(patient=record.pk)
+        return context
 
     @admin.display(description="patient", ordering="family_name")
     def patient_name(self, patient: Patient) -> str:

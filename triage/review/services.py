@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from triage.followup.services import settled_episode_status
+from triage.intake.outcome_tallies import refresh_outcome_tallies
 from triage.models import (
     Encounter,
     EncounterStatus,
@@ -101,6 +102,7 @@ def void_encounter(
             why=f"Voided with encounter {locked.pk}",
             fields=["voided_at", "voided_by", "void_reason"],
         )
+    refresh_outcome_tallies(encounters=[locked])
     return True
 
 
@@ -113,7 +115,7 @@ def void_follow_up(
     reason = _clean_reason(reason)
     # Lock the episode before the visit, in the same order as recording a visit, so the two
     # can never deadlock.
-    Encounter.objects.select_for_update().get(pk=follow_up.encounter_id)
+    encounter = Encounter.objects.select_for_update().get(pk=follow_up.encounter_id)
     locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if locked.voided_at is not None:
         return False
@@ -127,6 +129,7 @@ def void_follow_up(
     )
     if VisitRecord.objects.filter(follow_up=locked).exists():
         _restore_episode_status(encounter_id=locked.encounter_id, user=user)
+    refresh_outcome_tallies(encounters=[encounter])
     return True
 
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.services import DEMO_TOTP_SECRET_BASE32
 from triage.demo import DEMO_USERS, create_demo_data
 
 
@@ -19,3 +20,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo sign-ins (user name / password):")
         for username, password, role, *_ in DEMO_USERS:
             self.stdout.write(f"  {role:<14} {username} / {password}")
+        self.stdout.write(
+            f"Second factor: add the key {DEMO_TOTP_SECRET_BASE32} to an authenticator app, or "
+            "print the current code with `make demo-code`."
+        )
