@@ -35,6 +35,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from signed_in import sign_in  # noqa: E402
 
 from accounts import roles  # noqa: E402
 from triage.models import Encounter  # noqa: E402
@@ -101,7 +102,7 @@ def main() -> None:
     staff, _ = get_user_model().objects.get_or_create(username="bench-admin", is_staff=True)
     staff.groups.set([Group.objects.get(name=roles.ADMINISTRATOR)])
     client = Client()
-    client.force_login(staff)
+    sign_in(client, staff)
 
     results = {}
     for encounters in SCALES:

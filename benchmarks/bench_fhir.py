@@ -40,6 +40,7 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from signed_in import sign_in  # noqa: E402
 
 from accounts import roles  # noqa: E402
 from patients.models import Patient  # noqa: E402
@@ -194,7 +195,7 @@ def _prepare() -> tuple[Client, Patient]:
         nurse = get_user_model().objects.get(username="bench-nurse")
         if Patient.objects.count() > PATIENTS:
             client = Client()
-            client.force_login(nurse)
+            sign_in(client, nurse)
             return client, Patient.objects.get(mrn="BENCH-1")
     subprocess.run([sys.executable, "manage.py", "migrate", "--verbosity=0"], check=True, cwd=ROOT)
     _empty_tables()
@@ -217,7 +218,7 @@ def _prepare() -> tuple[Client, Patient]:
         flush=True,
     )
     client = Client()
-    client.force_login(nurse)
+    sign_in(client, nurse)
     return client, patient
 
 

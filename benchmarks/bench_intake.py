@@ -21,6 +21,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from signed_in import sign_in
 
 from accounts import roles
 from patients.models import Patient, Sex
@@ -127,7 +128,7 @@ def test_intake_speed_with_ten_thousand_patients():
     nurse = make_user(roles.NURSE, username="bench-nurse")
     patients = _seed(nurse)
     client = ServerTimeClient()
-    client.force_login(nurse)
+    sign_in(client, nurse)
     subjects = patients[PAST_ENCOUNTERS : PAST_ENCOUNTERS + ROUNDS + WARM_UP]
     drafts = [_complete_draft(nurse, patient) for patient in subjects]
     token = drafts[0].token

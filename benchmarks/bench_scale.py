@@ -571,6 +571,8 @@ class _Seeder:
         from django.contrib.sessions.backends.db import SessionStore
         from django.urls import reverse
         from django.utils import timezone
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
 
         sessions = {}
         for role, user in self.users.items():
@@ -578,6 +580,11 @@ class _Seeder:
             store[SESSION_KEY] = str(user.pk)
             store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            # The second factor given, as after the code page (an authenticator for the user).
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, confirmed=True, defaults={"name": "benchmark"}
+            )
+            store[DEVICE_ID_SESSION_KEY] = device.persistent_id
             store.set_expiry(24 * 3600)
             store.create()
             sessions[role] = (

@@ -44,6 +44,7 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connections, models, router, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from signed_in import sign_in  # noqa: E402
 
 from accounts import roles  # noqa: E402
 from patients.models import Patient  # noqa: E402
@@ -238,7 +239,7 @@ def _prepare(alias: str) -> Client:
     seed(SCALES[alias], nurse.pk)
     print(f"seeded in {time.perf_counter() - started:.1f} s: {_counts()}", flush=True)
     client = Client()
-    client.force_login(nurse)
+    sign_in(client, nurse)
     return client
 
 
