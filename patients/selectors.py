@@ -10,6 +10,7 @@ from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Cast
 from simple_history.utils import get_history_model_for_model
 
+from patients import paging
 from patients.models import ChartAccess, Patient
 
 
@@ -76,22 +77,8 @@ class Activity:
 
 
 @dataclass(frozen=True, slots=True)
-class ActivityPage:
+class ActivityPage(paging.PagePosition):
     rows: tuple[Activity, ...]
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def previous_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_number(self) -> int:
-        return self.number + 1
 
 
 def _history_models() -> list[type[models.Model]]:
@@ -158,19 +145,12 @@ def _activity_sources(user) -> list[QuerySet]:
     return [*histories, admin_log, viewed]
 
 
-def _page_number(raw: str | None) -> int:
-    try:
-        return max(int(raw or 1), 1)
-    except ValueError:
-        return 1
-
-
 def user_activity(*, user, page_number: str | None = None) -> ActivityPage:
     """Everything `user` changed (every history table, the admin's log) or viewed (the
     chart-access log), newest first, a page at a time: one query whatever the page, with one
     row beyond the page to tell whether another follows (nothing is counted)."""
     first, *others = _activity_sources(user)
-    number = _page_number(page_number)
+    number = paging.page_number(page_number)
     start = (number - 1) * ACTIVITY_PAGE_SIZE
     combined = first.union(*others, all=True).order_by("-act_at", "-act_source")
     rows = [Activity(*row) for row in combined[start : start + ACTIVITY_PAGE_SIZE + 1]]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import Exists, OuterRef, QuerySet
 
+from patients import paging
 from patients.models import Patient
 from triage.guideline import FACT_SPECS
 from triage.models import (
@@ -70,24 +71,6 @@ class WorklistRow:
 
 
 @dataclass(frozen=True, slots=True)
-class GroupPage:
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def previous_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_number(self) -> int:
-        return self.number + 1
-
-
-@dataclass(frozen=True, slots=True)
 class WorklistGroup:
     key: str
     title: str
@@ -95,7 +78,7 @@ class WorklistGroup:
     rows: tuple[WorklistRow, ...]
     total: int
     total_is_capped: bool
-    page: GroupPage | None = None  # set when the group is shown on its own
+    page: paging.PagePosition | None = None  # set when the group is shown on its own
 
     @property
     def has_more(self) -> bool:
@@ -280,18 +263,11 @@ def _preview(
     )
 
 
-def _page_number(raw: str | None) -> int:
-    try:
-        return max(int(raw or 1), 1)
-    except ValueError:
-        return 1
-
-
 def full_group(group: str, today: datetime.date, page_number: str | None) -> WorklistGroup:
     """One group on its own, PAGE_SIZE rows a page: two queries, the count capped too."""
     queryset = _queryset(group, today)
     [(total, capped)] = _capped_counts([queryset], GROUP_COUNT_CAP)
-    number = _page_number(page_number)
+    number = paging.page_number(page_number)
     start = (number - 1) * PAGE_SIZE
     # One row beyond the page tells whether there is a next page without counting them all.
     rows = _rows(group, queryset[start : start + PAGE_SIZE + 1], today)
@@ -302,7 +278,7 @@ def full_group(group: str, today: datetime.date, page_number: str | None) -> Wor
         rows=rows[:PAGE_SIZE],
         total=total,
         total_is_capped=capped,
-        page=GroupPage(number=number, has_next=len(rows) > PAGE_SIZE),
+        page=paging.PagePosition(number=number, has_next=len(rows) > PAGE_SIZE),
     )
 
 
