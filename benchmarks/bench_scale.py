@@ -26,7 +26,9 @@ The intake submit and the visit POST are driven the same way with prepared draft
 Environment: BENCH_PG (server URL without database, default postgres://postgres@127.0.0.1:5432),
 BENCH_SCALE_PORT (first of two ports, default 8120), BENCH_SCALE_SECONDS (length of one wrk run,
 default 3), BENCH_SCALE_SAMPLES (single requests per page and size, default 40),
-BENCH_SCALE_PAGES (comma-separated page names to run, default all). Run from the project root:
+BENCH_SCALE_PAGES (comma-separated page names to run, default all), BENCH_SCALE_DATABASE (the
+large database's name, default bench_scale; the small one adds _small). Run from the project
+root:
 
     make bench-scale
 """
@@ -59,9 +61,12 @@ WRK_ROUNDS = 2
 POST_CLIENTS = 4
 POST_THROUGHPUT_ITEMS = 120
 SEED_VERSION = "2"
+# Databases: bench_scale and bench_scale_small, or <prefix> and <prefix>_small; a prefix keeps
+# a branch with migrations of its own off the shared pair (copy them: createdb -T bench_scale).
+DATABASE_PREFIX = os.environ.get("BENCH_SCALE_DATABASE", "bench_scale")
 SIZES = {
-    "large": {"database": "bench_scale", "patients": 100_000, "encounters": 300_000},
-    "small": {"database": "bench_scale_small", "patients": 1_000, "encounters": 3_000},
+    "large": {"database": DATABASE_PREFIX, "patients": 100_000, "encounters": 300_000},
+    "small": {"database": f"{DATABASE_PREFIX}_small", "patients": 1_000, "encounters": 3_000},
 }
 # History spans the same five years at both sizes: a network sees more patients a day.
 SPAN_DAYS = 5 * 365
