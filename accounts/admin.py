@@ -90,8 +90,9 @@ class StaffUserAdmin(UserAdmin):
         if done:
             self.message_user(
                 request,
-                f"Multi-factor sign-in reset for {', '.join(done)}: each sets up an "
-                "authenticator app again at their next sign-in (recorded in the history).",
+                f"Multi-factor sign-in reset for {', '.join(done)}: each is signed out "
+                "everywhere and sets up an authenticator app again at their next sign-in "
+                "(recorded in the history).",
                 messages.SUCCESS,
             )
         if refused:

@@ -1,6 +1,58 @@
 """Request-wide security behaviour for signed-in staff."""
 
+from django.contrib import auth
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
+
+from accounts import sessions
+
+
+def _user_of(request):
+    if not hasattr(request, "_cached_user"):
+        # StaffBackend takes the user read with this request's session, if any.
+        token = sessions.reading.set(
+            request.session if isinstance(request.session, sessions.SessionStore) else None
+        )
+        try:
+            request._cached_user = auth.get_user(request)
+        finally:
+            sessions.reading.reset(token)
+    return request._cached_user
+
+
+class StaffAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware; `request.user` comes from Django's own `get_user`
+    (session hash checked, inactive users refused) while the backend reuses the user row the
+    session engine read with the session (accounts/sessions.py): one query, not two."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user_of(request))
+
+
+class SecondFactorMiddleware(OTPMiddleware):
+    """django-otp's OTPMiddleware without a query per request.
+
+    django-otp reads the session's verifying device on every request, so that a device removed
+    meanwhile no longer counts. Upright ends every session of a user when a confirmed device of
+    theirs is removed (accounts/apps.py), and devices are changed nowhere else (their admin pages
+    are not registered), so a session that names a device was verified by one that still
+    exists: `user.is_verified()` answers from the session, and `user.otp_device` reads the
+    device only if something asks for it.
+    """
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            if persistent_id:
+                user.otp_device = SimpleLazyObject(
+                    lambda: self._device_from_persistent_id(persistent_id)
+                )
+        return user
 
 
 def no_store_when_signed_in(get_response):

@@ -581,11 +581,12 @@ class _Seeder:
         from django.conf import settings
         from django.contrib import admin
         from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-        from django.contrib.sessions.backends.db import SessionStore
         from django.urls import reverse
         from django.utils import timezone
         from django_otp import DEVICE_ID_SESSION_KEY
         from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from accounts.sessions import SessionStore
 
         sessions = {}
         for role, user in self.users.items():

@@ -157,9 +157,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(): the session holds a device that still exists (django-otp).
-    "django_otp.middleware.OTPMiddleware",
+    # request.user, read with the session in one query (accounts/sessions.py).
+    "accounts.middleware.StaffAuthenticationMiddleware",
+    # request.user.is_verified(): the session was verified by a second factor (django-otp;
+    # removing a device ends its user's sessions).
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -279,7 +281,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reusing the user read with the session (accounts/backends.py).
+    "accounts.backends.StaffBackend",
 ]
 # At least 12 characters, not a common password, not like the user name; no upper limit
 # (pass phrases of any length are welcome).
@@ -339,6 +342,8 @@ UPRIGHT_SESSION_IDLE_SECONDS = env_int("DJANGO_SESSION_SECONDS", 30 * 60)
 UPRIGHT_SESSION_ABSOLUTE_SECONDS = env_int("DJANGO_SESSION_MAX_SECONDS", 12 * 60 * 60)
 UPRIGHT_SESSION_WARNING_SECONDS = env_int("DJANGO_SESSION_WARNING_SECONDS", 2 * 60)
 # The cookie outlives the idle limit so a late request still says whose session ended.
+# Database sessions whose row names the user: read with it in one query (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = UPRIGHT_SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

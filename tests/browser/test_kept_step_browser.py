@@ -6,11 +6,11 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from accounts import roles
 from accounts.session_limits import SEEN_AT
+from accounts.sessions import SessionStore
 from tests.browser.conftest import assert_accessible, authenticator, check_page, sign_in
 from tests.conftest import make_user, totp_code
 from tests.factories import IntakeDraftFactory, PatientFactory

@@ -17,19 +17,19 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Exact: session, user, the second-factor device (django-otp checks on every request that the
-# session's device still exists), permissions, the count(s), the page, the filters' own
+# Exact: the session read with its user (one query; the second factor is taken from the
+# session, accounts/middleware.py), permissions, the count(s), the page, the filters' own
 # look-ups (the session is saved at most once a minute, not on every request). A change here
 # means a page now runs a different number of queries: check it does not grow with rows.
 # The lists that name patients add one INSERT since issue 11: the chart-access records of
 # the patients on the page (one statement however many rows).
 LIST_BOUNDS = {
-    "admin:patients_patient_changelist": 8,
-    "admin:triage_encounter_changelist": 8,  # a date range since issue 12 (no drill-down)
-    "admin:triage_encounterawaitingreview_changelist": 8,
-    "admin:patients_chartaccess_changelist": 8,
-    "admin:auth_user_changelist": 9,
-    "admin:index": 6,
+    "admin:patients_patient_changelist": 6,
+    "admin:triage_encounter_changelist": 6,  # a date range since issue 12 (no drill-down)
+    "admin:triage_encounterawaitingreview_changelist": 6,
+    "admin:patients_chartaccess_changelist": 6,
+    "admin:auth_user_changelist": 7,
+    "admin:index": 4,
 }
 
 
@@ -71,10 +71,10 @@ def test_record_pages_query_count_does_not_grow_with_visits_or_recommendations(
     EscalationFactory(encounter=encounter)
     pages = {
         # Each includes the chart-access record (its patient look-up and the insert) and the
-        # second-factor device; the encounter comes with its patient, recorder and care plan
+        # session read with its user; the encounter comes with its patient, recorder and care plan
         # in one query.
-        reverse("admin:triage_encounter_change", args=[encounter.pk]): 12,
-        reverse("admin:patients_patient_change", args=[encounter.patient.pk]): 9,
+        reverse("admin:triage_encounter_change", args=[encounter.pk]): 10,
+        reverse("admin:patients_patient_change", args=[encounter.patient.pk]): 7,
     }
     for url, queries in pages.items():
         clinician_client.get(url)  # once first: the content-type cache is then warm
