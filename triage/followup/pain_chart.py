@@ -3,8 +3,11 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-MILESTONE_DAY = 56  # the two-month point (decision table section 4)
-RESOLVED_PAIN = 1  # pain at or below this counts as resolved (section 5)
+from triage.guideline.thresholds import PERSISTENT_DAY, RESOLVED_PAIN
+
+# The engine's own numbers (decision table sections 4 and 5), so the chart's marks move with
+# the rule set: the two-month point, and the score at or below which an episode has resolved.
+MILESTONE_DAY = PERSISTENT_DAY
 MAX_PAIN = 10
 
 WIDTH, HEIGHT = 640, 280
