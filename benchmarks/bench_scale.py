@@ -174,10 +174,13 @@ class _Seeder:
             self._follow_ups()
             self._visits()
             self._escalations_and_openings()
-            # The outcomes page reads per-day tallies the services keep; a bulk load rebuilds them.
+            # The outcomes page reads per-day tallies the services keep, and the worklist the
+            # medicine reviews' marks: a bulk load rebuilds both.
+            from triage.followup.services import refresh_medicine_review_marks
             from triage.intake.outcome_tallies import rebuild_all_outcome_tallies
 
             rebuild_all_outcome_tallies()
+            refresh_medicine_review_marks()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
 

@@ -468,8 +468,14 @@ class FollowUp(TimestampedModel, VoidableModel):
     recorded_at = models.DateTimeField(null=True, blank=True)
     # Optimistic lock: a write must name the version it read.
     version = models.PositiveIntegerField(default=1)
+    # A missed medicine review is done once a visit of its episode is recorded on or after its
+    # due date (and again not done if that visit is voided). The services that record, miss
+    # or void a visit keep this mark, so the worklist reads it instead of looking for the visit.
+    review_done = models.BooleanField(default=False, db_default=False, editable=False)
 
-    history = HistoricalRecords()
+    # The mark is derived from other rows and kept by bulk updates: the audit trail has no use
+    # for it.
+    history = HistoricalRecords(excluded_fields=["review_done"])
     objects = FollowUpQuerySet.as_manager()
 
     class Meta:
@@ -483,9 +489,14 @@ class FollowUp(TimestampedModel, VoidableModel):
             models.Index(fields=["encounter", "due_date"], name="followup_encounter_due_idx"),
             # The worklist's missed medicine reviews (a task until a visit is recorded).
             models.Index(
-                fields=["due_date"],
-                condition=Q(status="missed", plan_day=MEDICINE_REVIEW_DAY, voided_at__isnull=True),
-                name="followup_missed_review_idx",
+                fields=["due_date", "id"],
+                condition=Q(
+                    status="missed",
+                    plan_day=MEDICINE_REVIEW_DAY,
+                    voided_at__isnull=True,
+                    review_done=False,
+                ),
+                name="followup_review_due_idx",
             ),
             # The admin list's default order (due_date, pk) over every follow-up.
             models.Index(fields=["due_date", "id"], name="followup_due_idx"),

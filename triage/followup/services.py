@@ -1,11 +1,12 @@
 """Writes to an episode's course: visits recorded or missed, escalations closed."""
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from triage.guideline import (
@@ -24,6 +25,7 @@ from triage.intake import services as intake_services
 from triage.models import (
     ASKED_RED_FLAG_KEYS,
     ESCALATED_PATHWAYS,
+    MEDICINE_REVIEW_DAY,
     CarePlan,
     Encounter,
     EpisodeStatus,
@@ -191,6 +193,23 @@ def _apply_to_episode(
     encounter.save(update_fields=["episode_status", "updated_at"])
 
 
+def refresh_medicine_review_marks(*, encounter_ids: Iterable[int] | None = None) -> int:
+    """Mark each missed medicine review of these episodes (of every episode when None, after a
+    bulk load) done while a visit of its episode is recorded on or after its due date."""
+    visit_since = FollowUp.objects.filter(
+        encounter=OuterRef("encounter"),
+        status=FollowUpStatus.COMPLETED,
+        voided_at__isnull=True,
+        visit__visit_date__gte=OuterRef("due_date"),
+    )
+    reviews = FollowUp.objects.filter(status=FollowUpStatus.MISSED, plan_day=MEDICINE_REVIEW_DAY)
+    if encounter_ids is not None:
+        reviews = reviews.filter(encounter_id__in=list(encounter_ids))
+    # One statement, no history row: the mark is derived, and the visit that changed it has its
+    # own history.
+    return reviews.update(review_done=Exists(visit_since))
+
+
 @transaction.atomic
 def record_visit(
     *,
@@ -234,6 +253,7 @@ def record_visit(
     locked.version += 1
     locked.save()
     _apply_to_episode(encounter=encounter, visit=visit, assessment=assessment, user=user, now=now)
+    refresh_medicine_review_marks(encounter_ids=[encounter.pk])
     outcome_tallies.refresh_outcome_tallies(encounters=[encounter])
     return visit
 
@@ -259,6 +279,7 @@ def record_missed(
     locked.recorded_at = now
     locked.version += 1
     locked.save()
+    refresh_medicine_review_marks(encounter_ids=[locked.encounter_id])
     # The caller's follow-up carries its encounter (same row, its intake time never changes).
     outcome_tallies.refresh_outcome_tallies(encounters=[follow_up.encounter])
     return locked

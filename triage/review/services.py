@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from triage.followup.services import settled_episode_status
+from triage.followup.services import refresh_medicine_review_marks, settled_episode_status
 from triage.intake.outcome_tallies import refresh_outcome_tallies
 from triage.models import (
     Encounter,
@@ -129,6 +129,8 @@ def void_follow_up(
     )
     if VisitRecord.objects.filter(follow_up=locked).exists():
         _restore_episode_status(encounter_id=locked.encounter_id, user=user)
+        # A missed medicine review this visit had done is due again.
+        refresh_medicine_review_marks(encounter_ids=[locked.encounter_id])
     refresh_outcome_tallies(encounters=[encounter])
     return True
 

@@ -5,14 +5,14 @@ The combined page costs six queries whatever the number of rows (each group's fi
 one statement counting every group up to a cap); a group's own page costs two. Each walks an
 index: `escalation_open_priority_idx` for escalations (emergency first), the partial
 `followup_open_due_idx` (scheduled, not voided, by due date) for visits, and the partial
-`followup_missed_review_idx` for missed medicine reviews.
+`followup_review_due_idx` (missed medicine reviews not yet done) for the reviews.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from patients import paging
 from patients.models import Patient
@@ -97,23 +97,17 @@ def open_escalations() -> QuerySet:
 
 def missed_medicine_reviews() -> QuerySet:
     """Missed day-14 visits (the medicine review) of non-voided episodes with no visit recorded
-    since: the review still has to happen, by telephone if need be. Oldest first."""
-    visit_since = FollowUp.objects.filter(
-        encounter=OuterRef("encounter"),
-        status=FollowUpStatus.COMPLETED,
+    since: the review still has to happen, by telephone if need be. Oldest first.
+
+    "No visit recorded since" is the `review_done` mark the visit services keep
+    (`refresh_medicine_review_marks`), so this walks the partial index alone."""
+    return FollowUp.objects.filter(
+        status=FollowUpStatus.MISSED,
+        plan_day=MEDICINE_REVIEW_DAY,
         voided_at__isnull=True,
-        visit__visit_date__gte=OuterRef("due_date"),
-    )
-    return (
-        FollowUp.objects.filter(
-            status=FollowUpStatus.MISSED,
-            plan_day=MEDICINE_REVIEW_DAY,
-            voided_at__isnull=True,
-            encounter__voided_at__isnull=True,
-        )
-        .exclude(Exists(visit_since))
-        .order_by("due_date", "pk")
-    )
+        review_done=False,
+        encounter__voided_at__isnull=True,
+    ).order_by("due_date", "pk")
 
 
 def open_visits(group: str, today: datetime.date) -> QuerySet:
