@@ -481,8 +481,10 @@ class FollowUp(TimestampedModel, VoidableModel):
     class Meta:
         ordering = ["due_date", "pk"]
         indexes = [
+            # The worklist's visit groups, in their order (due date, then pk): a group's first
+            # rows and its capped count stop after a few index entries, however many are due.
             models.Index(
-                fields=["due_date"],
+                fields=["due_date", "id"],
                 condition=Q(status="scheduled", voided_at__isnull=True),
                 name="followup_open_due_idx",
             ),

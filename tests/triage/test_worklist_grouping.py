@@ -12,6 +12,7 @@ from tests.factories import (
     FollowUpFactory,
     PatientFactory,
     UserFactory,
+    VisitRecordFactory,
 )
 from triage.followup.selectors import worklist
 
@@ -180,8 +181,11 @@ def _fill(today, count):
 @pytest.mark.parametrize(
     ("show", "queries"),
     # Each includes the session read with its user (one query), and one INSERT (issue 11): the
-    # chart-access records of the patients shown.
-    [("", 11), ("overdue", 7), ("escalations", 7), ("medicine_reviews", 7)],
+    # chart-access records of the patients shown. The combined page reads every group's first
+    # rows and capped count in one statement (it took six, one a group and one counting them
+    # all, until issue 12: each round trip cost as much as the read); a group's own page takes
+    # two, its rows and its capped count.
+    [("", 6), ("overdue", 7), ("escalations", 7), ("medicine_reviews", 7)],
 )
 def test_worklist_query_count_does_not_grow_with_rows(
     nurse_client, django_assert_num_queries, show, queries
@@ -201,3 +205,54 @@ def test_worklist_query_count_does_not_grow_with_rows(
         return sum(len(group.rows) for group in response.context["groups"])
 
     assert shown(large) > shown(small) > 0
+
+
+def test_the_combined_page_shows_each_groups_own_first_rows_and_count(monkeypatch):
+    monkeypatch.setattr(worklist, "COUNT_CAP", 12)
+    today = timezone.localdate()
+    _fill(today, 14)
+    EscalationFactory(priority="emergency", red_flags=["progressive_neuro_deficit"])
+    visit = VisitRecordFactory(follow_up__due_date=today - datetime.timedelta(days=3))
+    EscalationFactory(
+        encounter=visit.follow_up.encounter,
+        visit=visit,
+        red_flags=["fever"],
+        opened_at=timezone.now() - datetime.timedelta(days=30),  # the oldest: shown second
+    )
+
+    combined = _groups(today=today)
+
+    for key, group in combined.items():
+        [alone] = worklist.build_worklist(today=today, group=key)
+        assert group.rows == alone.rows[: worklist.PREVIEW_ROWS], key
+        assert len(group.rows) == worklist.PREVIEW_ROWS, key
+    # Rows read through one statement keep their types: dates, times, the red flags' words.
+    escalations = combined["escalations"].rows
+    assert escalations[0].is_emergency
+    assert escalations[0].what == "Red flags at intake: " + worklist.red_flag_labels(
+        ["progressive_neuro_deficit"]
+    )
+    assert isinstance(escalations[0].opened_at, datetime.datetime)
+    assert timezone.is_aware(escalations[0].opened_at)
+    assert escalations[1].what == "Red flags at day 14 visit: Fever"
+    assert combined["medicine_reviews"].rows[0].days_overdue == 20
+    assert combined["week"].rows[0].due_date > today
+    assert [(g.total, g.total_is_capped) for g in combined.values()] == [
+        (12, True),  # 16 open escalations
+        (12, True),  # 14 overdue visits
+        (12, True),  # 14 missed medicine reviews
+        (12, True),  # 14 due today
+        (12, True),  # 14 in the week
+    ]
+
+
+def test_an_empty_group_counts_none_beside_full_ones():
+    _due(-1)
+    groups = _groups()
+    assert [(group.total, len(group.rows)) for group in groups.values()] == [
+        (0, 0),
+        (1, 1),
+        (0, 0),
+        (0, 0),
+        (0, 0),
+    ]

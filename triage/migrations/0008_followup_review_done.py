@@ -42,4 +42,12 @@ class Migration(migrations.Migration):
             model_name='followup',
             index=models.Index(condition=models.Q(('plan_day', 14), ('review_done', False), ('status', 'missed'), ('voided_at__isnull', True)), fields=['due_date', 'id'], name='followup_review_due_idx'),
         ),
+        migrations.RemoveIndex(
+            model_name='followup',
+            name='followup_open_due_idx',
+        ),
+        migrations.AddIndex(
+            model_name='followup',
+            index=models.Index(condition=models.Q(('status', 'scheduled'), ('voided_at__isnull', True)), fields=['due_date', 'id'], name='followup_open_due_idx'),
+        ),
     ]

@@ -1,28 +1,35 @@
 """The nurse's worklist: open escalations, overdue visits, missed medicine reviews still to do,
 due today, the next 7 days.
 
-The combined page costs six queries whatever the number of rows (each group's first rows, and
-one statement counting every group up to a cap); a group's own page costs two. Each walks an
+The combined page costs one query whatever the number of rows (every group's first rows and its
+count up to a cap, `_previews`); a group's own page costs two (its rows, its count). Each walks an
 index: `escalation_open_priority_idx` for escalations (emergency first), the partial
-`followup_open_due_idx` (scheduled, not voided, by due date) for visits, and the partial
+`followup_open_due_idx` (scheduled, not voided, by due date and pk) for visits, and the partial
 `followup_review_due_idx` (missed medicine reviews not yet done) for the reviews.
 """
 
 import datetime
+import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from patients import paging
 from patients.models import Patient
 from triage.guideline import FACT_SPECS
 from triage.models import (
     MEDICINE_REVIEW_DAY,
+    Encounter,
     Escalation,
     EscalationPriority,
     FollowUp,
     FollowUpStatus,
+    VisitRecord,
 )
 
 GROUPS = ("escalations", "overdue", "medicine_reviews", "today", "week")
@@ -126,95 +133,107 @@ def open_visits(group: str, today: datetime.date) -> QuerySet:
 
 
 # Rows are read as plain values: the worklist shows a few columns of many rows, and building
-# three model instances per row would cost more than the queries themselves.
-_PATIENT_COLUMNS = (
-    "encounter__patient_id",
-    "encounter__patient__mrn",
-    "encounter__patient__family_name",
-    "encounter__patient__given_name",
+# three model instances per row would cost more than the queries themselves. Each group reads
+# some of these columns (the name a row builder uses, and the lookup that gives it); those it
+# does not read are empty.
+_COLUMN_NAMES = (
+    "pk",
+    "due_date",
+    "opened_at",
+    "what",
+    "red_flags",
+    "priority",
+    "visit_day",
+    "encounter_pk",
+    "patient_pk",
+    "mrn",
+    "family_name",
+    "given_name",
 )
+_PATIENT_COLUMNS = {
+    "patient_pk": "encounter__patient_id",
+    "mrn": "encounter__patient__mrn",
+    "family_name": "encounter__patient__family_name",
+    "given_name": "encounter__patient__given_name",
+}
+_GROUP_COLUMNS = {
+    "escalations": {
+        "pk": "pk",
+        "opened_at": "opened_at",
+        "red_flags": "red_flags",
+        "priority": "priority",
+        "visit_day": "visit__day",
+        **_PATIENT_COLUMNS,
+    },
+    "medicine_reviews": {
+        "pk": "pk",
+        "due_date": "due_date",
+        "what": "status_reason",
+        "encounter_pk": "encounter_id",
+        **_PATIENT_COLUMNS,
+    },
+    "visits": {"pk": "pk", "due_date": "due_date", "what": "purpose", **_PATIENT_COLUMNS},
+}
+
+
+def _columns(group: str) -> dict[str, str]:
+    return _GROUP_COLUMNS.get(group, _GROUP_COLUMNS["visits"])
 
 
 def _patient_name(family_name: str, given_name: str) -> str:
     return Patient(family_name=family_name, given_name=given_name).display_name
 
 
-def _escalation_rows(escalations: QuerySet) -> tuple[WorklistRow, ...]:
-    columns = ("pk", "opened_at", "red_flags", "priority", "visit__day", *_PATIENT_COLUMNS)
-    rows = []
-    for (
-        pk,
-        opened_at,
-        flags,
-        priority,
-        visit_day,
-        patient_pk,
-        mrn,
-        family,
-        given,
-    ) in escalations.values_list(*columns):
+def _row(group: str, values: dict, today: datetime.date) -> WorklistRow:
+    """One row from the columns its group reads (`_GROUP_COLUMNS`)."""
+    name = _patient_name(values["family_name"], values["given_name"])
+    if group == "escalations":
+        visit_day = values["visit_day"]
         source = "intake" if visit_day is None else f"day {visit_day} visit"
-        rows.append(
-            WorklistRow(
-                kind="escalation",
-                pk=pk,
-                patient_pk=patient_pk,
-                patient_name=_patient_name(family, given),
-                mrn=mrn,
-                what=f"Red flags at {source}: {red_flag_labels(flags)}",
-                due_date=None,
-                days_overdue=0,
-                opened_at=opened_at,
-                priority=priority,
-            )
+        return WorklistRow(
+            kind="escalation",
+            pk=values["pk"],
+            patient_pk=values["patient_pk"],
+            patient_name=name,
+            mrn=values["mrn"],
+            what=f"Red flags at {source}: {red_flag_labels(values['red_flags'])}",
+            due_date=None,
+            days_overdue=0,
+            opened_at=values["opened_at"],
+            priority=values["priority"],
         )
-    return tuple(rows)
-
-
-def _visit_rows(visits: QuerySet, today: datetime.date) -> tuple[WorklistRow, ...]:
-    columns = ("pk", "due_date", "purpose", *_PATIENT_COLUMNS)
-    return tuple(
-        WorklistRow(
-            kind="visit",
-            pk=pk,
-            patient_pk=patient_pk,
-            patient_name=_patient_name(family, given),
-            mrn=mrn,
-            what=purpose,
-            due_date=due_date,
-            days_overdue=max((today - due_date).days, 0),
-        )
-        for pk, due_date, purpose, patient_pk, mrn, family, given in visits.values_list(*columns)
-    )
-
-
-def _task_rows(missed: QuerySet, today: datetime.date) -> tuple[WorklistRow, ...]:
-    columns = ("pk", "due_date", "status_reason", "encounter_id", *_PATIENT_COLUMNS)
-    return tuple(
-        WorklistRow(
+    due_date = values["due_date"]
+    if group == "medicine_reviews":
+        return WorklistRow(
             kind="medicine_review",
-            pk=pk,
-            patient_pk=patient_pk,
-            patient_name=_patient_name(family, given),
-            mrn=mrn,
-            what=f"The day-14 medicine review was missed ({reason}); it still has to happen, "
-            "by telephone if need be.",
+            pk=values["pk"],
+            patient_pk=values["patient_pk"],
+            patient_name=name,
+            mrn=values["mrn"],
+            what=f"The day-14 medicine review was missed ({values['what']}); it still has to "
+            "happen, by telephone if need be.",
             due_date=due_date,
             days_overdue=max((today - due_date).days, 0),
-            encounter_pk=encounter_pk,
+            encounter_pk=values["encounter_pk"],
         )
-        for pk, due_date, reason, encounter_pk, patient_pk, mrn, family, given in (
-            missed.values_list(*columns)
-        )
+    return WorklistRow(
+        kind="visit",
+        pk=values["pk"],
+        patient_pk=values["patient_pk"],
+        patient_name=name,
+        mrn=values["mrn"],
+        what=values["what"],
+        due_date=due_date,
+        days_overdue=max((today - due_date).days, 0),
     )
 
 
 def _rows(group: str, queryset: QuerySet, today: datetime.date) -> tuple[WorklistRow, ...]:
-    if group == "escalations":
-        return _escalation_rows(queryset)
-    if group == "medicine_reviews":
-        return _task_rows(queryset, today)
-    return _visit_rows(queryset, today)
+    names, lookups = zip(*_columns(group).items(), strict=True)
+    return tuple(
+        _row(group, dict(zip(names, values, strict=True)), today)
+        for values in queryset.values_list(*lookups)
+    )
 
 
 def _queryset(group: str, today: datetime.date) -> QuerySet:
@@ -225,15 +244,29 @@ def _queryset(group: str, today: datetime.date) -> QuerySet:
     return open_visits(group, today)
 
 
+# Groups with no lower bound reach back through years of records: they are counted in their
+# list's order, so the planner walks the list's index and stops at the cap. Unordered, it may
+# guess that a scan of the table meets the first rows soon (at 100,000 patients it read a
+# million follow-ups to count a hundred missed reviews). Today and the next 7 days are a short
+# range of their index: unordered, the planner reads that range and stops at the cap; ordered,
+# it misjudged the week as 90 rows and sorted all 3,000 of them after joining each.
+_COUNTED_IN_ORDER = frozenset({"escalations", "overdue", "medicine_reviews"})
+
+
+def _counted(group: str, queryset: QuerySet) -> QuerySet:
+    return queryset if group in _COUNTED_IN_ORDER else queryset.order_by()
+
+
 def _capped_counts(querysets: list[QuerySet], cap: int) -> list[tuple[int, bool]]:
     """Each queryset's size counted no further than `cap`, and whether there were more.
 
     One statement of scalar subqueries, `SELECT (SELECT COUNT(*) FROM (... LIMIT cap + 1)),
-    ...`: a round trip to the database costs about as much as a small count itself.
+    ...`: a round trip to the database costs about as much as a small count itself. A queryset
+    is counted in its own order (see `_counted`).
     """
     parts, params = [], []
     for queryset in querysets:
-        sql, part_params = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        sql, part_params = queryset.values("pk")[: cap + 1].query.sql_with_params()
         # Django's own compiled SQL; every value stays a bound parameter.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{len(parts)})")  # noqa: S608
         params.extend(part_params)
@@ -243,24 +276,115 @@ def _capped_counts(querysets: list[QuerySet], cap: int) -> list[tuple[int, bool]
     return [(min(total, cap), total > cap) for total in totals]
 
 
-def _preview(
-    group: str, queryset: QuerySet, count: tuple[int, bool], today: datetime.date
-) -> WorklistGroup:
-    total, capped = count
-    return WorklistGroup(
-        key=group,
-        title=GROUP_TITLES[group],
-        empty_text=EMPTY_TEXT[group],
-        rows=_rows(group, queryset[:PREVIEW_ROWS], today),
-        total=total,
-        total_is_capped=capped,
-    )
+def _column_types(connection) -> dict[str, str]:
+    """The database type of each column, for the empty ones of a group that does not read it:
+    PostgreSQL matches the columns of a UNION by type."""
+    fields = {
+        "pk": FollowUp._meta.pk,
+        "due_date": FollowUp._meta.get_field("due_date"),
+        "opened_at": Escalation._meta.get_field("opened_at"),
+        "what": FollowUp._meta.get_field("purpose"),
+        "red_flags": Escalation._meta.get_field("red_flags"),
+        "priority": Escalation._meta.get_field("priority"),
+        "visit_day": VisitRecord._meta.get_field("day"),
+        "encounter_pk": Encounter._meta.pk,
+        "patient_pk": Patient._meta.pk,
+        "mrn": Patient._meta.get_field("mrn"),
+        "family_name": Patient._meta.get_field("family_name"),
+        "given_name": Patient._meta.get_field("given_name"),
+    }
+    return {name: field.cast_db_type(connection) for name, field in fields.items()}
+
+
+def _read_value(name: str, value):
+    """A value as Django would give it: PostgreSQL returns dates and times typed, SQLite as
+    text or naive UTC once they have passed through a UNION; JSON comes back as text from both."""
+    if value is None:
+        return None
+    if name == "red_flags":
+        return json.loads(value) if isinstance(value, str) else value
+    if name == "due_date" and isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    if name == "opened_at":
+        opened_at = parse_datetime(value) if isinstance(value, str) else value
+        if settings.USE_TZ and timezone.is_naive(opened_at):
+            opened_at = timezone.make_aware(opened_at, datetime.UTC)
+        return opened_at
+    return value
+
+
+def _previews(
+    querysets: dict[str, QuerySet], today: datetime.date
+) -> dict[str, tuple[tuple[WorklistRow, ...], tuple[int, bool]]]:
+    """Each group's first PREVIEW_ROWS rows and its count capped at COUNT_CAP, in one statement.
+
+    A round trip costs about as much as one of these small reads, and the combined page needs
+    ten of them. Each group is its own part of a UNION ALL, Django's compiled SQL for its rows
+    (in its order, numbered) and, beside each row, its capped count as a scalar subquery
+    (`SELECT COUNT(*) FROM (... LIMIT cap + 1)`, evaluated once). A group with no rows has
+    nothing to count: its total is 0.
+    """
+    connection = connections[next(iter(querysets.values())).db]
+    quote = connection.ops.quote_name
+    types = _column_types(connection)
+    parts, params = [], []
+    for index, (group, queryset) in enumerate(querysets.items()):
+        columns = _columns(group)
+        order = [
+            F(name[1:]).desc() if name.startswith("-") else F(name).asc()
+            for name in queryset.query.order_by
+        ]
+        rank = Window(RowNumber(), order_by=order)
+        rows_sql, rows_params = (
+            queryset.annotate(worklist_rank=rank)[:PREVIEW_ROWS]
+            .values_list(*columns.values(), "worklist_rank")
+            .query.sql_with_params()
+        )
+        count_sql, count_params = (
+            _counted(group, queryset).values("pk")[: COUNT_CAP + 1].query.sql_with_params()
+        )
+        selected = [
+            f"p{index}.{quote(columns[name])}"
+            if name in columns
+            else f"CAST(NULL AS {types[name]})"
+            for name in _COLUMN_NAMES
+        ]
+        # Django's own compiled SQL; every value stays a bound parameter.
+        parts.append(
+            f"SELECT {index}, (SELECT COUNT(*) FROM ({count_sql}) AS capped_{index}), "  # noqa: S608
+            f"p{index}.{quote('worklist_rank')}, {', '.join(selected)} "
+            f"FROM ({rows_sql}) AS p{index}"
+        )
+        params.extend([*count_params, *rows_params])
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 3", params)
+        found = cursor.fetchall()
+    groups = list(querysets)
+    result = dict.fromkeys(groups, ((), (0, False)))
+    for index, group in enumerate(groups):
+        mine = [row for row in found if row[0] == index]
+        if not mine:
+            continue
+        total = mine[0][1]
+        rows = tuple(
+            _row(
+                group,
+                {
+                    name: _read_value(name, value)
+                    for name, value in zip(_COLUMN_NAMES, row[3:], strict=True)
+                },
+                today,
+            )
+            for row in mine
+        )
+        result[group] = (rows, (min(total, COUNT_CAP), total > COUNT_CAP))
+    return result
 
 
 def full_group(group: str, today: datetime.date, page_number: str | None) -> WorklistGroup:
     """One group on its own, PAGE_SIZE rows a page: two queries, the count capped too."""
     queryset = _queryset(group, today)
-    [(total, capped)] = _capped_counts([queryset], GROUP_COUNT_CAP)
+    [(total, capped)] = _capped_counts([_counted(group, queryset)], GROUP_COUNT_CAP)
     number = paging.page_number(page_number)
     start = (number - 1) * PAGE_SIZE
     # One row beyond the page tells whether there is a next page without counting them all.
@@ -282,9 +406,15 @@ def build_worklist(
     """The worklist's groups, most urgent first; `group` narrows it to one group."""
     if group in GROUPS:
         return [full_group(group, today, page_number)]
-    querysets = [_queryset(key, today) for key in GROUPS]
-    counts = _capped_counts(querysets, COUNT_CAP)
+    previews = _previews({key: _queryset(key, today) for key in GROUPS}, today)
     return [
-        _preview(key, queryset, count, today)
-        for key, queryset, count in zip(GROUPS, querysets, counts, strict=True)
+        WorklistGroup(
+            key=key,
+            title=GROUP_TITLES[key],
+            empty_text=EMPTY_TEXT[key],
+            rows=rows,
+            total=total,
+            total_is_capped=capped,
+        )
+        for key, (rows, (total, capped)) in previews.items()
     ]
