@@ -35,7 +35,6 @@ class ChartAccessAdmin(ListColumnsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     fields = ["accessed_at", "user", "patient", "page"]
     readonly_fields = fields
-    list_per_page = 100
     actions = ["export_csv"]
 
     def has_export_csv_permission(self, request) -> bool:

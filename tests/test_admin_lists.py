@@ -2,12 +2,15 @@
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin import ModelAdmin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import admin_lists
-from tests.factories import ChartAccessFactory, PatientFactory
+from patients.models import ChartAccess
+from tests.factories import ChartAccessFactory, FollowUpFactory, PatientFactory
+from triage.models import FollowUp
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +36,24 @@ def test_past_the_cap_an_unfiltered_list_shows_the_tables_estimate(admin_client_
     searched = admin_client_role.get(CHART_ACCESSES, {"q": patient.mrn})
     # Filtered and past the cap: the count stops there (cap + 1) instead of reading on.
     assert searched.context["cl"].result_count == 3
+
+
+@pytest.mark.parametrize(
+    ("model", "factory"),
+    [(ChartAccess, ChartAccessFactory), (FollowUp, FollowUpFactory)],
+    ids=["chart access", "follow-up"],
+)
+def test_each_rows_checkbox_is_the_html_django_would_write(admin_client, model, factory):
+    """The lists write the selection checkbox directly; Django draws it through a widget
+    template. The page must carry exactly Django's markup, so the actions keep working."""
+    record = factory()
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    response = admin_client.get(url, {"due": "all"} if model is FollowUp else {})
+    assert response.status_code == 200
+    page = response.content.decode()
+    djangos = ModelAdmin.action_checkbox(admin.site._registry[model], record)
+    assert djangos.startswith('<input type="checkbox" name="_selected_action"')
+    assert djangos in page
 
 
 def test_encounter_list_filters_by_date_range_without_a_date_drill_down(clinician_client):

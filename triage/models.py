@@ -4,7 +4,20 @@ follow-up visits and escalations."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
@@ -114,6 +127,20 @@ class MuscleRelaxant(models.TextChoices):
     OTHER = "other", "Another muscle relaxant"
 
 
+# Signed-off work is done and a voided encounter needs none: what is left waits for a clinician.
+AWAITING_REVIEW = Q(needs_review=True, reviewed_at__isnull=True, voided_at__isnull=True)
+
+
+def review_priority() -> Case:
+    """The review queue's first sort key: 0 for an emergency, 1 for urgent, 2 for the rest."""
+    return Case(
+        When(pathway=str(Pathway.EMERGENCY), then=Value(0)),
+        When(pathway=str(Pathway.URGENT), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
 class EncounterQuerySet(models.QuerySet):
     def not_voided(self):
         return self.filter(voided_at__isnull=True)
@@ -163,7 +190,16 @@ class EncounterQuerySet(models.QuerySet):
         )
 
     def awaiting_review(self):
-        return self.filter(needs_review=True, reviewed_at__isnull=True, voided_at__isnull=True)
+        return self.filter(AWAITING_REVIEW)
+
+    def review_queue(self):
+        """Awaiting sign-off: emergencies first, then urgent ones, then drug cautions (decision
+        table 3), the longest waiting first within each; `encounter_review_order_idx` serves it."""
+        return (
+            self.awaiting_review()
+            .annotate(urgent_first=review_priority())
+            .order_by("urgent_first", "occurred_at", "pk")
+        )
 
 
 class Encounter(RedFlagAnswers, TimestampedModel, VoidableModel):
@@ -288,6 +324,19 @@ class Encounter(RedFlagAnswers, TimestampedModel, VoidableModel):
                 fields=["occurred_at"],
                 condition=Q(needs_review=True, reviewed_at__isnull=True),
                 name="encounter_review_queue_idx",
+            ),
+            # The admin's review queue in its own order, a page at a time (review_queue): no
+            # sort of every waiting encounter on each page.
+            models.Index(
+                review_priority(),
+                F("occurred_at"),
+                F("id"),
+                condition=AWAITING_REVIEW,
+                name="encounter_review_order_idx",
+            ),
+            # The few voided encounters, which lists of follow-ups leave out (an anti-join).
+            models.Index(
+                fields=["id"], condition=Q(voided_at__isnull=False), name="encounter_voided_idx"
             ),
             # The outcomes page: submitted, not voided episodes by intake date.
             models.Index(
@@ -481,10 +530,13 @@ class FollowUp(TimestampedModel, VoidableModel):
     class Meta:
         ordering = ["due_date", "pk"]
         indexes = [
-            # The worklist's visit groups, in their order (due date, then pk): a group's first
-            # rows and its capped count stop after a few index entries, however many are due.
+            # The worklist's visit groups and the admin's follow-up list, in their order (due
+            # date, then pk): a group's first rows and its capped count stop after a few index
+            # entries, however many are due. With the encounter, so the admin list counts its
+            # overdue visits from the index alone.
             models.Index(
                 fields=["due_date", "id"],
+                include=["encounter"],
                 condition=Q(status="scheduled", voided_at__isnull=True),
                 name="followup_open_due_idx",
             ),

@@ -68,6 +68,21 @@ def test_follow_up_list_opens_on_overdue_visits_and_can_show_all(clinician_clien
     )
 
 
+def test_the_default_list_shows_the_longest_overdue_first_a_page_of_fifty_at_a_time(
+    clinician_client,
+):
+    encounter = EncounterFactory()
+    overdue = [_due_in(-days, encounter=encounter) for days in range(60, 9, -1)]  # 51 visits
+    _due_in(-70, encounter=EncounterFactory(voided_at=timezone.now(), void_reason="dup"))
+    _due_in(-80, status="cancelled", status_reason="resolved")
+    first = clinician_client.get(FOLLOW_UPS)
+    change_list = first.context["cl"]
+    assert [row.pk for row in change_list.result_list] == [visit.pk for visit in overdue[:50]]
+    assert change_list.result_count == 51  # the voided encounter's visit is not counted
+    second = clinician_client.get(FOLLOW_UPS, {"p": 2})
+    assert [row.pk for row in second.context["cl"].result_list] == [overdue[50].pk]
+
+
 def test_overdue_visits_show_how_many_days(clinician_client):
     _due_in(-3)
     assert "3 days overdue" in clinician_client.get(FOLLOW_UPS).content.decode()

@@ -8,7 +8,7 @@ admin: intake and visits happen in the app, where the engine runs.
 from django.contrib import admin
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -297,18 +297,8 @@ class EncounterAwaitingReviewAdmin(EncounterAdmin):
         return self.has_sign_off_permission(request)
 
     def get_queryset(self, request):
-        # Emergency escalations first, then urgent ones, then drug cautions (decision table 3).
-        urgent_first = Case(
-            When(pathway=EscalationPriority.EMERGENCY, then=Value(0)),
-            When(pathway=EscalationPriority.URGENT, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-        return (
-            self.model._default_manager.awaiting_review()
-            .select_related("patient", "recorded_by", "care_plan")
-            .annotate(urgent_first=urgent_first)
-            .order_by("urgent_first", "occurred_at", "pk")
+        return self.model._default_manager.review_queue().select_related(
+            "patient", "recorded_by", "care_plan"
         )
 
     def get_ordering(self, request):
