@@ -5,7 +5,6 @@ nobody adds, changes or deletes them here, superusers included. A mistaken visit
 """
 
 import datetime
-import json
 
 from django.contrib import admin
 from django.core.exceptions import ObjectDoesNotExist
@@ -34,21 +33,20 @@ from triage.models import (
 )
 from triage.review import services as review
 from triage.review.admin_actions import NamedRecordAdminMixin, VoidAdminMixin
-from triage.review.admin_encounters import VoidedFilter, badge, flag_labels
-from triage.review.display import encounter_label, follow_up_label
+from triage.review.admin_columns import (
+    badge,
+    encounter_column,
+    facts_column,
+    feedback_column,
+    flag_labels,
+    patient_column,
+    record_link,
+    red_flags_column,
+)
+from triage.review.admin_encounters import VoidedFilter
+from triage.review.display import follow_up_label
 
 UPCOMING_DAYS = 7
-
-
-def _record_link(record, label: str) -> str:
-    url = reverse(
-        f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk]
-    )
-    return format_html('<a href="{}">{}</a>', url, label)
-
-
-def _json(value) -> str:
-    return format_html("<pre>{}</pre>", json.dumps(value, indent=2, sort_keys=True))
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -191,13 +189,8 @@ class FollowUpAdmin(
     def void_record(self, *, record, user, reason, now) -> bool:
         return review.void_follow_up(follow_up=record, user=user, reason=reason, now=now)
 
-    @admin.display(description="patient", ordering="encounter__patient__family_name")
-    def patient_name(self, follow_up: FollowUp) -> str:
-        return follow_up.encounter.patient.display_name_and_mrn
-
-    @admin.display(description="encounter")
-    def encounter_link(self, follow_up: FollowUp) -> str:
-        return _record_link(follow_up.encounter, encounter_label(follow_up.encounter))
+    patient_name = patient_column("encounter__patient")
+    encounter_link = encounter_column
 
     @admin.display(description="when")
     def timing(self, follow_up: FollowUp) -> str:
@@ -264,17 +257,9 @@ class EscalationAdmin(
     ]
     readonly_fields = fields
 
-    @admin.display(description="patient", ordering="encounter__patient__family_name")
-    def patient_name(self, escalation: Escalation) -> str:
-        return escalation.encounter.patient.display_name_and_mrn
-
-    @admin.display(description="encounter")
-    def encounter_link(self, escalation: Escalation) -> str:
-        return _record_link(escalation.encounter, encounter_label(escalation.encounter))
-
-    @admin.display(description="red flags")
-    def red_flag_labels(self, escalation: Escalation) -> str:
-        return flag_labels(escalation.red_flags)
+    patient_name = patient_column("encounter__patient")
+    encounter_link = encounter_column
+    red_flag_labels = red_flags_column
 
     @admin.display(description="red flags cleared (serious cause excluded)")
     def cleared_red_flag_labels(self, escalation: Escalation) -> str:
@@ -303,19 +288,6 @@ class EscalationAdmin(
         return format_html('<a href="{}">Record the outcome</a>', url)
 
 
-def feedback_label(item: Recommendation) -> str:
-    """The clinician's mark on a recommendation, in one line ("" when none was made)."""
-    try:
-        feedback = item.feedback
-    except ObjectDoesNotExist:
-        return ""
-    text = feedback.get_outcome_display()
-    if feedback.is_overridden:
-        reason = feedback.get_reason_display().lower()
-        text += f": {reason}" + (f" ({feedback.reason_text})" if feedback.reason_text else "")
-    return f"{text}, by {feedback.recorded_by.get_username()} {feedback.recorded_at:%Y-%m-%d %H:%M}"
-
-
 class RecommendationInline(ReadOnlyInline):
     model = Recommendation
     fields = [
@@ -334,9 +306,7 @@ class RecommendationInline(ReadOnlyInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("feedback__recorded_by")
 
-    @admin.display(description="clinician feedback")
-    def clinician_feedback(self, item: Recommendation) -> str:
-        return feedback_label(item)
+    clinician_feedback = feedback_column
 
 
 class CarePlanAdmin(
@@ -367,21 +337,10 @@ class CarePlanAdmin(
     readonly_fields = fields
     inlines = [RecommendationInline]
 
-    @admin.display(description="patient", ordering="encounter__patient__family_name")
-    def patient_name(self, plan: CarePlan) -> str:
-        return plan.encounter.patient.display_name_and_mrn
-
-    @admin.display(description="encounter")
-    def encounter_link(self, plan: CarePlan) -> str:
-        return _record_link(plan.encounter, encounter_label(plan.encounter))
-
-    @admin.display(description="red flags")
-    def red_flag_labels(self, plan: CarePlan) -> str:
-        return flag_labels(plan.red_flags)
-
-    @admin.display(description="facts as evaluated")
-    def facts(self, plan: CarePlan) -> str:
-        return _json(plan.input_facts)
+    patient_name = patient_column("encounter__patient")
+    encounter_link = encounter_column
+    red_flag_labels = red_flags_column
+    facts = facts_column
 
 
 class VisitRecordAdmin(
@@ -436,25 +395,18 @@ class VisitRecordAdmin(
     fields = readonly_fields
     inlines = [RecommendationInline]
 
-    @admin.display(description="patient", ordering="follow_up__encounter__patient__family_name")
-    def patient_name(self, visit: VisitRecord) -> str:
-        return visit.follow_up.encounter.patient.display_name_and_mrn
+    patient_name = patient_column("follow_up__encounter__patient")
 
     @admin.display(description="follow-up")
     def follow_up_link(self, visit: VisitRecord) -> str:
-        return _record_link(visit.follow_up, follow_up_label(visit.follow_up))
+        return record_link(visit.follow_up, follow_up_label(visit.follow_up))
 
     @admin.display(description="assessment", ordering="outcome_status")
     def outcome(self, visit: VisitRecord) -> str:
         return episode_status_label(visit.outcome_status)
 
-    @admin.display(description="red flags")
-    def red_flag_labels(self, visit: VisitRecord) -> str:
-        return flag_labels(visit.red_flags)
-
-    @admin.display(description="facts as evaluated")
-    def facts(self, visit: VisitRecord) -> str:
-        return _json(visit.input_facts)
+    red_flag_labels = red_flags_column
+    facts = facts_column
 
 
 class RecommendationAdmin(
@@ -509,9 +461,7 @@ class RecommendationAdmin(
     def shown_in(self, item: Recommendation) -> str:
         return str(item.care_plan or item.visit)
 
-    @admin.display(description="clinician feedback")
-    def clinician_feedback(self, item: Recommendation) -> str:
-        return feedback_label(item)
+    clinician_feedback = feedback_column
 
 
 class RecommendationFeedbackAdmin(ListColumnsMixin, ReadOnlyAdminMixin, AuditedAdmin):

@@ -21,7 +21,6 @@ from accounts.audit import AuditedAdmin, ReadOnlyAdminMixin, ReadOnlyInline
 from patients.admin import chart_accesses_url
 from patients.chart_access import ChartAccessAdminMixin
 from patients.models import Patient
-from triage.guideline import FACT_SPECS
 from triage.models import (
     ASKED_HISTORY_KEYS,
     ASKED_RED_FLAG_KEYS,
@@ -34,6 +33,7 @@ from triage.models import (
 )
 from triage.review import services as review
 from triage.review.admin_actions import NamedRecordAdminMixin, SignOffAdminMixin, VoidAdminMixin
+from triage.review.admin_columns import badge, flag_labels, patient_column, red_flags_column
 from triage.review.display import encounter_summary, yes_no
 
 _PRESENTING_PAIN_FIELDS = [
@@ -77,15 +77,6 @@ def _answer_column(key: str):
 def patient_link(patient: Patient) -> str:
     url = reverse("admin:patients_patient_change", args=[patient.pk])
     return format_html('<a href="{}">{}</a>', url, patient.display_name_and_mrn)
-
-
-def flag_labels(keys) -> str:
-    return ", ".join(FACT_SPECS[key].label if key in FACT_SPECS else key for key in keys) or "–"
-
-
-def badge(css_class: str, text: str) -> str:
-    """A marked-up state word for a list column (styles in static/css/admin-review.css)."""
-    return format_html('<span class="{}">{}</span>', css_class, text)
 
 
 def review_state(encounter: Encounter) -> str:
@@ -169,9 +160,7 @@ class EscalationInline(ReadOnlyInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("closed_by")
 
-    @admin.display(description="red flags")
-    def red_flag_labels(self, escalation: Escalation) -> str:
-        return flag_labels(escalation.red_flags)
+    red_flag_labels = red_flags_column
 
 
 class EncounterAdmin(
@@ -241,9 +230,7 @@ class EncounterAdmin(
     def record_context(self, request, record) -> dict:
         return {**super().record_context(request, record), "summary": encounter_summary(record)}
 
-    @admin.display(description="patient", ordering="patient__family_name")
-    def patient_name(self, encounter: Encounter) -> str:
-        return encounter.patient.display_name_and_mrn
+    patient_name = patient_column("patient")
 
     @admin.display(description="patient")
     def patient_link(self, encounter: Encounter) -> str:
