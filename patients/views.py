@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from patients import services
 from patients.chart_access import record_patients_shown, records_chart_access
 from patients.forms import PatientForm, PatientSearchForm
 from patients.models import Patient
+from patients.paging import WholePagePaginator
 from patients.selectors import patients_matching
 
 PAGE_SIZE = 25
@@ -21,7 +21,7 @@ def patient_list(request):
     patients = (
         patients_matching(term) if form.is_valid() or not form.is_bound else Patient.objects.none()
     )
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = WholePagePaginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     record_patients_shown(
         user=request.user, patients=page.object_list, page="search results" if term else "list"
     )

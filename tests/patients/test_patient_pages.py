@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +33,49 @@ def test_search_matches_record_number_and_names_ignoring_case(nurse_client):
     response = nurse_client.get(url, {"q": "nobody"})
     assert list(response.context["page"].object_list) == []
     assert "No patient matches" in response.content.decode()
+
+
+def _patient_page_queries(queries) -> list[str]:
+    """The statements that fetched the page's patients (not the count, not the log's insert)."""
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "patients_patient"."id"')
+    ]
+
+
+def test_search_asks_for_a_whole_page_even_when_fewer_patients_match(nurse_client):
+    # Asked for exactly the one row found (LIMIT 1), PostgreSQL walks the name-order index
+    # expecting a match early and read a third of a 100,000-patient registry for it; a whole
+    # page lets it use the trigram indexes (patients/paging.py). Same rows either way.
+    PatientFactory(mrn="MRN-777", family_name="Okafor", given_name="Chidi")
+    PatientFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as queries:
+        response = nurse_client.get(reverse("patients:list"), {"q": "okafor"})
+    assert [p.mrn for p in response.context["page"].object_list] == ["MRN-777"]
+    assert response.context["page"].paginator.count == 1
+    [page_query] = _patient_page_queries(queries)
+    assert page_query.endswith("LIMIT 25")
+
+
+def test_the_last_page_of_a_search_holds_only_what_remains(nurse_client):
+    PatientFactory.create_batch(27, family_name="Okafor")
+    PatientFactory(family_name="Smith")
+    url = reverse("patients:list")
+    with CaptureQueriesContext(connection) as queries:
+        response = nurse_client.get(url, {"q": "okafor", "page": 2})
+    page = response.context["page"]
+    assert (page.number, len(page.object_list), page.paginator.num_pages) == (2, 2, 2)
+    assert (page.start_index(), page.end_index(), page.has_next()) == (26, 27, False)
+    assert _patient_page_queries(queries)[0].endswith("LIMIT 25 OFFSET 25")
+
+
+def test_a_search_that_finds_nobody_fetches_no_rows(nurse_client):
+    PatientFactory()
+    with CaptureQueriesContext(connection) as queries:
+        response = nurse_client.get(reverse("patients:list"), {"q": "nobody"})
+    assert "No patient matches" in response.content.decode()
+    assert _patient_page_queries(queries) == []
 
 
 def test_list_is_paginated(nurse_client):

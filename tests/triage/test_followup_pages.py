@@ -18,6 +18,8 @@ from tests.factories import (
     make_conservative_episode,
 )
 from tests.triage.intake_answers import history_answers
+from triage.followup.forms import VisitForm
+from triage.intake.forms import PainForm
 from triage.models import (
     ASKED_RED_FLAG_KEYS,
     EpisodeStatus,
@@ -151,12 +153,25 @@ def test_stale_version_is_a_conflict_even_while_still_scheduled(nurse_client):
     assert not VisitRecord.objects.exists()
 
 
+def test_the_visit_asks_the_pain_score_as_the_intake_did():
+    intake = PainForm(patient=None, today=timezone.localdate()).fields["pain_score"]
+    visit = VisitForm(intake_date=timezone.localdate(), today=timezone.localdate()).fields[
+        "pain_score"
+    ]
+    for field in (intake, visit):
+        assert (field.min_value, field.max_value, field.required) == (0, 10, True)
+        assert field.error_messages["required"] == "Enter a pain score from 0 to 10."
+    assert (visit.label, visit.help_text) == (intake.label, intake.help_text)
+    assert "how bad has the pain been from 0 to 10" in visit.label
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
         ("pain_score", "11", "The pain score must be a whole number from 0 to 10."),
         ("pain_score", "-1", "The pain score must be a whole number from 0 to 10."),
         ("pain_score", "", "Enter a pain score from 0 to 10."),
+        ("pain_score", "7.5", "The pain score must be a whole number from 0 to 10."),
         ("visit_date", "future", "The visit date cannot be in the future."),
         ("visit_date", "before", "The visit date cannot be before the intake on"),
         ("activity_1_score", "12", "Activity scores go from 0 (unable) to 10"),

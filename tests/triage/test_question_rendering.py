@@ -8,14 +8,18 @@ compared as a browser shows it: a change to either side's markup fails here.
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms as django_forms
 from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone
 
-from triage.followup.forms import VisitMedicinesForm
+from tests.factories import make_conservative_episode
+from triage.followup.forms import MissedVisitForm, VisitForm, VisitMedicinesForm
 from triage.intake.forms import HistoryForm, PainForm, RedFlagForm
 
 REFERENCE = """
@@ -133,3 +137,133 @@ def test_a_problem_with_the_whole_step_is_listed_first(reference_question_templa
 
     assert ours.startswith('<div class="alert alert-block alert-danger"><ul class="m-0"><li>These')
     assert ours == squeeze(Template(REFERENCE_FORM).render(Context({"form": form})))
+
+
+# --- `{% form_field %}`: the visit form's other fields, as `|as_crispy_field` drew them ---
+
+FORM_FIELD = "{% load intake_questions %}{% form_field field %}"
+CRISPY_FIELD = "{% load crispy_forms_tags %}{{ field|as_crispy_field }}"
+VISIT_REFUSED = {
+    "visit_date": "2026-13-45",
+    "pain_score": "eleven",
+    "global_change": "9",
+    "muscle_relaxant_days": "-1",
+    "activity_1_name": "x" * 101,
+    "activity_1_score": "11",
+    "note": "<b>said 'worse'</b>",
+}
+VISIT_ANSWERED = {
+    "version": "1",
+    "visit_date": "2026-11-29",
+    "pain_score": "3",
+    "global_change": "-2",
+    "muscle_relaxant_days": "12",
+    "activity_1_name": 'turning my head "to drive"',
+    "activity_1_score": "4",
+    "note": "Better & sleeping.\nSecond line",
+}
+
+
+def visit_forms_in_every_state():
+    """The visit form unanswered, refused and answered, with and without the medicine review's
+    relaxant questions and a start date on record; each state built afresh on every call."""
+    for options in (
+        {},
+        {"asks_medicines": True, "relaxant_start": datetime.date(2026, 11, 1)},
+    ):
+        for data in (None, VISIT_REFUSED, VISIT_ANSWERED):
+            form = VisitForm(data, intake_date=datetime.date(2026, 11, 2), today=TODAY, **options)
+            if data is not None:
+                form.is_valid()
+            yield form
+
+
+def every_form_in_every_state():
+    return [
+        *visit_forms_in_every_state(),
+        *forms_in_every_state(STEP_FORMS),
+        MissedVisitForm(due_date=TODAY, today=TODAY),
+        MissedVisitForm({"version": "1", "reason": ""}, due_date=TODAY, today=TODAY),
+    ]
+
+
+@pytest.mark.parametrize("index", range(len(every_form_in_every_state())))
+def test_form_field_draws_every_field_as_crispy_did(index):
+    # Two copies of the same form: crispy adds classes to the widget it draws.
+    ours, theirs = every_form_in_every_state()[index], every_form_in_every_state()[index]
+    if theirs.is_bound:
+        assert theirs.errors or theirs.is_valid()
+    for name in ours.fields:
+        assert rendered(FORM_FIELD, ours[name]) == rendered(CRISPY_FIELD, theirs[name]), name
+
+
+def test_a_refused_field_shows_its_error_under_the_input_and_marks_it_invalid():
+    form = VisitForm({"pain_score": "eleven"}, intake_date=TODAY, today=TODAY)
+    form.is_valid()
+
+    html = rendered(FORM_FIELD, form["pain_score"])
+
+    assert 'class="numberinput form-control is-invalid"' in html
+    assert '<p id="error_1_id_pain_score"><strong>' in html
+    input_at, error_at, hint_at = (
+        html.index(part)
+        for part in ("is-invalid", 'id="id_pain_score_error"', 'id="id_pain_score_helptext"')
+    )
+    assert input_at < error_at < hint_at
+
+
+DRAWN_BY_CRISPY = "<!-- every field through as_crispy_field -->"
+# What differs between two requests whatever the template: the form's token, the session clock.
+PER_REQUEST = re.compile(r'((?:name="csrfmiddlewaretoken" value|data-[a-z]+-left)=")[^"]+"')
+
+
+@pytest.fixture
+def visit_page_with_crispy_fields(settings, tmp_path):
+    """The visit form's page template with crispy's filter in place of every `form_field`."""
+    source = (Path(settings.BASE_DIR) / "templates/triage/followup/visit_form.html").read_text()
+    assert "{% form_field " in source
+    crispy = re.sub(r"{% form_field ([\w.]+) %}", r"{{ \1|as_crispy_field }}", source)
+    crispy = crispy.replace(
+        "{% load intake_questions %}", "{% load crispy_forms_tags intake_questions %}"
+    ).replace("{% block content %}", "{% block content %}" + DRAWN_BY_CRISPY)
+    (tmp_path / "triage/followup").mkdir(parents=True)
+    (tmp_path / "triage/followup/visit_form.html").write_text(crispy)
+    engine = settings.TEMPLATES[0]
+    return {**engine, "DIRS": [tmp_path, *engine["DIRS"]]}
+
+
+def page_html(response) -> str:
+    assert response.status_code == 200
+    return squeeze(PER_REQUEST.sub(r'\1…"', response.content.decode()))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("plan_day", [None, 14])
+@pytest.mark.parametrize("posted", [None, VISIT_REFUSED], ids=["unanswered", "refused"])
+def test_the_visit_page_is_the_page_crispy_drew(
+    nurse_client, settings, visit_page_with_crispy_fields, plan_day, posted
+):
+    encounter = make_conservative_episode(occurred_at=timezone.now() - datetime.timedelta(days=20))
+    follow_up = encounter.follow_ups.create(
+        due_date=timezone.localdate(), purpose="Visit", status="scheduled", plan_day=plan_day
+    )
+    url = reverse("triage:followup_record", args=[follow_up.pk])
+
+    def visit_page():
+        if posted is None:
+            return page_html(nurse_client.get(url))
+        return page_html(nurse_client.post(url, {**posted, "version": follow_up.version}))
+
+    ours = visit_page()
+    default_templates = settings.TEMPLATES
+    settings.TEMPLATES = [visit_page_with_crispy_fields]
+    theirs = visit_page()
+    settings.TEMPLATES = default_templates
+    assert DRAWN_BY_CRISPY not in ours
+    assert theirs.count(DRAWN_BY_CRISPY) == 1
+    theirs = theirs.replace(DRAWN_BY_CRISPY, "")
+
+    assert 'id="div_id_pain_score" class="mb-3"' in ours
+    assert ("is-invalid" in ours) == (posted is not None)
+    assert ('name="medicines-' in ours) == (plan_day == 14)
+    assert ours == theirs

@@ -6,7 +6,7 @@ from django import forms
 
 from triage.followup.services import ACTIVITY_SLOTS, FINDING_FIELDS
 from triage.guideline import HISTORY_KEYS, VISIT_FACT_SPECS
-from triage.intake.forms import RELAXANT_NOT_KNOWN, HistoryForm, YesNoField
+from triage.intake.forms import RELAXANT_NOT_KNOWN, HistoryForm, YesNoField, pain_score_field
 from triage.models import ASKED_RED_FLAG_KEYS, EscalationOutcome, GlobalChange, MuscleRelaxant
 
 ACTIVITY_SCORE_RANGE = "Activity scores go from 0 (unable) to 10 (as well as before the pain)."
@@ -58,17 +58,8 @@ class VisitForm(forms.Form):
             "invalid": "Enter a real date, for example 2026-03-01.",
         },
     )
-    pain_score = forms.IntegerField(
-        label=VISIT_FACT_SPECS["pain_score"].question,
-        help_text=VISIT_FACT_SPECS["pain_score"].hint,
-        min_value=0,
-        max_value=10,
-        error_messages={
-            "required": "Enter a pain score from 0 to 10.",
-            "invalid": PAIN_RANGE,
-            "min_value": PAIN_RANGE,
-            "max_value": PAIN_RANGE,
-        },
+    pain_score = pain_score_field(
+        VISIT_FACT_SPECS["pain_score"], not_a_number=PAIN_RANGE, out_of_range=PAIN_RANGE
     )
     muscle_relaxant_days = forms.IntegerField(
         label=VISIT_FACT_SPECS["muscle_relaxant_days"].question,

@@ -9,7 +9,7 @@ from django import forms
 
 from patients.forms import PatientForm
 from patients.models import Patient, Sex
-from triage.guideline import FACT_SPECS
+from triage.guideline import FACT_SPECS, FactSpec
 from triage.guideline.facts import MAX_AGE, MAX_DAYS, MIN_AGE
 from triage.models import ASKED_HISTORY_KEYS, ASKED_RED_FLAG_KEYS, MuscleRelaxant, PainLocation
 
@@ -40,6 +40,23 @@ class YesNoField(forms.TypedChoiceField):
 def _question(key: str) -> YesNoField:
     spec = FACT_SPECS[key]
     return YesNoField(label=spec.question, help_text=spec.hint)
+
+
+def pain_score_field(spec: FactSpec, *, not_a_number: str, out_of_range: str) -> forms.IntegerField:
+    """The 0-10 pain score, asked at the intake and again at every visit (each form words its
+    own refusals)."""
+    return forms.IntegerField(
+        label=spec.question,
+        help_text=spec.hint,
+        min_value=0,
+        max_value=10,
+        error_messages={
+            "required": "Enter a pain score from 0 to 10.",
+            "invalid": not_a_number,
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+        },
+    )
 
 
 def _date_input() -> forms.DateInput:
@@ -177,17 +194,10 @@ class PainForm(IntakeStepForm):
             "invalid_choice": "Choose neck, upper back, or both.",
         },
     )
-    pain_score = forms.IntegerField(
-        label=FACT_SPECS["pain_score"].question,
-        help_text=FACT_SPECS["pain_score"].hint,
-        min_value=0,
-        max_value=10,
-        error_messages={
-            "required": "Enter a pain score from 0 to 10.",
-            "invalid": "Enter the pain score as a whole number from 0 to 10.",
-            "min_value": "The pain score must be from 0 to 10.",
-            "max_value": "The pain score must be from 0 to 10.",
-        },
+    pain_score = pain_score_field(
+        FACT_SPECS["pain_score"],
+        not_a_number="Enter the pain score as a whole number from 0 to 10.",
+        out_of_range="The pain score must be from 0 to 10.",
     )
     muscle_spasm = _question("muscle_spasm")
     neuropathic_features = _question("neuropathic_features")
