@@ -29,6 +29,8 @@ pytestmark = pytest.mark.django_db
 VISIT_POST_QUERIES = 18 + 2
 # The engine's cards for the visit, when it gives any, are one INSERT more (however many).
 VISIT_CARDS_INSERT = 1
+# A visit that opens an escalation writes it and its history row.
+VISIT_ESCALATION_INSERTS = 2
 # Session, user, second-factor device, two permission look-ups; the draft with its patient,
 # the patient step's check of its patient; the draft locked with its patient; the encounter in
 # its own savepoint (SAVEPOINT, INSERT, history row, RELEASE); the plan, its cards, its visits
@@ -43,9 +45,9 @@ def _explained(captured, expected: int, why: str) -> str:
     return f"{why}: expected {expected} statements, ran {len(captured)}:\n{sql}"
 
 
-def _record_visit(client, follow_up):
+def _record_visit(client, follow_up, **answers):
     url = reverse("triage:followup_record", args=[follow_up.pk])
-    data = _post_data(follow_up, pain_score="4")
+    data = _post_data(follow_up, pain_score="4", **answers)
     with CaptureQueriesContext(connection) as captured:
         response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -91,6 +93,18 @@ def test_a_visit_with_cards_stores_them_in_one_more_statement(nurse_client):
     assert VisitRecord.objects.get(follow_up=follow_up).recommendations.exists()
     episode.refresh_from_db()
     assert episode.episode_status == EpisodeStatus.PERSISTENT
+
+
+def test_a_visit_that_opens_an_escalation_writes_it_and_its_cards(nurse_client):
+    episode, follow_up = _due_visit(days_ago=5)
+    nurse_client.get(reverse("triage:home"))
+
+    captured = _record_visit(nurse_client, follow_up, fever="yes")
+
+    expected = VISIT_POST_QUERIES + VISIT_CARDS_INSERT + VISIT_ESCALATION_INSERTS
+    why = "an escalating visit writes only its escalation and cards beyond an ordinary visit"
+    assert len(captured) == expected, _explained(captured, expected, why)
+    assert episode.escalations.get().visit.follow_up == follow_up
 
 
 def test_an_intake_submit_costs_a_fixed_number_of_queries(nurse_client):
