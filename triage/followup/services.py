@@ -92,9 +92,19 @@ def intake_date(encounter: Encounter) -> datetime.date:
     return timezone.localdate(encounter.occurred_at)
 
 
-def _lock_scheduled(follow_up: FollowUp, version: int) -> FollowUp:
-    """Lock the follow-up row; refuse when someone else wrote it since `version` was read."""
-    locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+def _lock_scheduled(
+    follow_up: FollowUp, version: int, *, with_open_escalation: bool = False
+) -> FollowUp:
+    """Lock the follow-up row; refuse when someone else wrote it since `version` was read.
+
+    `with_open_escalation` reads in the same statement whether the episode has an open
+    escalation (`episode_escalation_open`): current once the caller holds the episode's lock,
+    which whoever opens or closes an escalation takes first."""
+    rows = FollowUp.objects.select_for_update()
+    if with_open_escalation:
+        open_escalations = Escalation.objects.open().filter(encounter=OuterRef("encounter_id"))
+        rows = rows.annotate(episode_escalation_open=Exists(open_escalations))
+    locked = rows.get(pk=follow_up.pk)
     if (
         locked.version != version
         or locked.status != FollowUpStatus.SCHEDULED
@@ -164,8 +174,11 @@ def _apply_to_episode(
     assessment: FollowUpAssessment,
     user: AbstractBaseUser,
     now: datetime.datetime,
+    escalation_open: bool,
 ) -> None:
-    """Move the episode to the visit's status; cancel the rest on resolution, escalate on flags."""
+    """Move the episode to the visit's status; cancel the rest on resolution, escalate on flags.
+
+    `escalation_open`: whether the episode had an open escalation before this visit."""
     status = str(assessment.status)
     if status == EpisodeStatus.ESCALATED:
         Escalation.objects.create(
@@ -175,7 +188,7 @@ def _apply_to_episode(
             priority=str(assessment.escalation_priority or EscalationPriority.URGENT),
             opened_at=now,
         )
-    elif encounter.escalations.open().exists():
+    elif escalation_open:
         # An open escalation outranks any visit's reassurance until a clinician closes it.
         status = EpisodeStatus.ESCALATED
     elif status == EpisodeStatus.RESOLVED:
@@ -233,7 +246,7 @@ def record_visit(
         .select_related("care_plan", "patient")
         .get(pk=follow_up.encounter_id)
     )
-    locked = _lock_scheduled(follow_up, version)
+    locked = _lock_scheduled(follow_up, version, with_open_escalation=True)
     visit_date = findings["visit_date"]
     facts = _visit_facts(
         findings,
@@ -252,7 +265,14 @@ def record_visit(
     locked.recorded_at = now
     locked.version += 1
     locked.save()
-    _apply_to_episode(encounter=encounter, visit=visit, assessment=assessment, user=user, now=now)
+    _apply_to_episode(
+        encounter=encounter,
+        visit=visit,
+        assessment=assessment,
+        user=user,
+        now=now,
+        escalation_open=locked.episode_escalation_open,
+    )
     refresh_medicine_review_marks(encounter_ids=[encounter.pk])
     outcome_tallies.refresh_outcome_tallies(encounters=[encounter])
     return visit

@@ -259,18 +259,26 @@ def record_intake(
     answers had `checked_digest`; if the draft changed since, nothing is written. A replayed or
     concurrent submit of the same draft returns the encounter the first made.
     """
-    locked = IntakeDraft.objects.select_for_update().filter(pk=draft.pk).first()
-    existing = submitted_encounter(draft.token)
-    if existing is not None:
-        return existing
+    # The draft with its patient as they are now, in one statement.
+    locked = (
+        IntakeDraft.objects.select_for_update(of=("self",))
+        .select_related("patient")
+        .filter(pk=draft.pk)
+        .first()
+    )
     if locked is None:
+        # A submit deletes its draft in the transaction that stores the encounter, so only a
+        # missing draft can mean the intake was submitted already.
+        existing = submitted_encounter(draft.token)
+        if existing is not None:
+            return existing
         raise IntakeDraft.DoesNotExist("The draft was discarded before it was submitted.")
     if answers_digest(locked) != checked_digest:
         raise IntakeIncompleteError(
             {"review": ["The answers changed while this intake was submitted: check them again."]}
         )
     today = timezone.localdate(now)
-    patient = Patient.objects.filter(pk=locked.patient_id).first()
+    patient = locked.patient
     if patient is None:
         raise IntakeIncompleteError({"patient": ["Choose the patient."]})
     facts = _facts_mapping(steps, patient=patient, today=today)

@@ -41,11 +41,15 @@ def _step_url(draft: IntakeDraft, step: str) -> str:
     return reverse("triage:intake_step", args=[draft.token, step])
 
 
-def _own_draft(request, token) -> IntakeDraft:
+def _own_drafts(request):
     # Whether answers kept from an ended session wait for this user comes in the same query.
     kept = KeptStep.objects.filter(draft=OuterRef("pk"), user=request.user)
     drafts = IntakeDraft.objects.select_related("patient").annotate(has_kept_step=Exists(kept))
-    return get_object_or_404(drafts, token=token, owner=request.user)
+    return drafts.filter(owner=request.user)
+
+
+def _own_draft(request, token) -> IntakeDraft:
+    return get_object_or_404(_own_drafts(request), token=token)
 
 
 def _steps_context(draft: IntakeDraft | None, current: str) -> dict:
@@ -185,10 +189,13 @@ def intake_review(request, token):
 @records_chart_access("intake review", **_DRAFT)
 def intake_submit(request, token):
     """Submit the intake; a second submit of the same intake lands on the same care plan."""
-    earlier = selectors.submitted_encounter(token)
-    if earlier is not None:
-        return redirect("triage:care_plan", pk=earlier.pk)
-    draft = _own_draft(request, token)
+    draft = _own_drafts(request).filter(token=token).first()
+    if draft is None:
+        # A submit deletes its draft with the encounter it stores: only then look for it.
+        earlier = selectors.submitted_encounter(token)
+        if earlier is not None:
+            return redirect("triage:care_plan", pk=earlier.pk)
+        raise Http404("No such unfinished intake.")
     form = SubmitForm(request.POST, digest=selectors.answers_digest(draft))
     if not form.is_valid():
         return _review(request, draft, submit_form=form)
