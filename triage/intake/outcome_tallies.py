@@ -11,21 +11,13 @@ writes episodes; follow-up and review call it too.
 """
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.db.models.functions import TruncDate
 
-from triage.models import (
-    Encounter,
-    EncounterStatus,
-    EpisodeStatus,
-    Escalation,
-    FollowUpStatus,
-    OutcomeDay,
-    OutcomeTally,
-)
+from triage.models import Encounter, OutcomeDay, OutcomeTally
 
 
 def intake_day(occurred_at: datetime.datetime) -> datetime.date:
@@ -44,60 +36,7 @@ def _tally_rows(encounters) -> list[OutcomeTally]:
     return [OutcomeTally(**row) for row in rows]
 
 
-def _episode_tally_rows(encounters) -> list[OutcomeTally]:
-    """The same tallies as `_tally_rows`, counted from one row per episode (its visits joined,
-    not a subquery per figure) and summed here: a day's rebuild is then one cheap statement
-    that compiles and plans quickly, which is what every write pays."""
-    live = Q(follow_ups__voided_at__isnull=True)
-    closed = [FollowUpStatus.MISSED, FollowUpStatus.COMPLETED]
-    episodes = (
-        encounters.filter(status=EncounterStatus.SUBMITTED, voided_at__isnull=True)
-        .order_by()
-        .annotate(
-            first_resolved_day=Min(
-                "follow_ups__visit__day",
-                filter=live & Q(follow_ups__visit__outcome_status=EpisodeStatus.RESOLVED),
-            ),
-            missed=Count("follow_ups", filter=live & Q(follow_ups__status=FollowUpStatus.MISSED)),
-            closed=Count("follow_ups", filter=live & Q(follow_ups__status__in=closed)),
-            # Any escalation's id (None: never escalated). A probe per episode: as EXISTS, the
-            # planner hashes every escalation of the clinic instead, which grows with its size.
-            an_escalation=Subquery(
-                Escalation.objects.filter(encounter=OuterRef("pk")).order_by().values("pk")[:1]
-            ),
-        )
-        .values_list(
-            "occurred_at",
-            "first_resolved_day",
-            "episode_status",
-            "an_escalation",
-            "missed",
-            "closed",
-        )
-    )
-    tallies: dict[tuple, OutcomeTally] = {}
-    for occurred_at, first_resolved_day, status, escalation, missed, closed_visits in episodes:
-        day = intake_day(occurred_at)
-        tally = tallies.get((day, first_resolved_day))
-        if tally is None:
-            tally = tallies[day, first_resolved_day] = OutcomeTally(
-                intake_day=day,
-                first_resolved_day=first_resolved_day,
-                episodes=0,
-                persistent=0,
-                escalated=0,
-                visits_missed=0,
-                visits_closed=0,
-            )
-        tally.episodes += 1
-        tally.persistent += status == EpisodeStatus.PERSISTENT
-        tally.escalated += escalation is not None
-        tally.visits_missed += missed
-        tally.visits_closed += closed_visits
-    return list(tallies.values())
-
-
-def _rebuild_days(days: list[datetime.date], tally_rows: Callable[[], list[OutcomeTally]]) -> int:
+def _rebuild_days(days: list[datetime.date], encounters) -> int:
     # One statement makes the missing day rows and locks every day (rows taken in day order,
     # so two rebuilds never deadlock) before the records are read: a rebuild waiting here
     # reads, once it has the lock, whatever the one before it committed.
@@ -109,7 +48,7 @@ def _rebuild_days(days: list[datetime.date], tally_rows: Callable[[], list[Outco
     )
     OutcomeTally.objects.filter(intake_day__in=days).delete()
     wanted = set(days)
-    rows = [row for row in tally_rows() if row.intake_day in wanted]
+    rows = [row for row in _tally_rows(encounters) if row.intake_day in wanted]
     OutcomeTally.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
@@ -127,7 +66,7 @@ def refresh_outcome_tallies(*, encounters: Iterable[Encounter]) -> None:
             occurred_at__gte=utc_midnight(day),
             occurred_at__lt=utc_midnight(day + datetime.timedelta(days=1)),
         )
-    _rebuild_days(days, lambda: _episode_tally_rows(Encounter.objects.filter(within)))
+    _rebuild_days(days, Encounter.objects.filter(within))
 
 
 @transaction.atomic
@@ -140,7 +79,7 @@ def rebuild_all_outcome_tallies() -> int:
     )
     days |= set(OutcomeDay.objects.values_list("intake_day", flat=True))
     days |= set(OutcomeTally.objects.order_by().values_list("intake_day", flat=True).distinct())
-    return _rebuild_days(sorted(days), lambda: _tally_rows(Encounter.objects.all()))
+    return _rebuild_days(sorted(days), Encounter.objects.all())
 
 
 def _key(tally: OutcomeTally) -> tuple:
