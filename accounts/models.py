@@ -1,8 +1,14 @@
 """Staff sign-in sessions, stored in the database with the user they belong to."""
 
 from django.conf import settings
-from django.contrib.sessions.base_session import AbstractBaseSession
+from django.contrib.sessions.base_session import AbstractBaseSession, BaseSessionManager
 from django.db import models
+
+
+class StaffSessionManager(BaseSessionManager):
+    def get_queryset(self):
+        # A session is read with its user: the request's one query (accounts/sessions.py).
+        return super().get_queryset().select_related("user")
 
 
 class StaffSession(AbstractBaseSession):
@@ -20,6 +26,8 @@ class StaffSession(AbstractBaseSession):
         on_delete=models.CASCADE,
         related_name="+",
     )
+
+    objects = StaffSessionManager()
 
     class Meta(AbstractBaseSession.Meta):
         db_table = "accounts_staff_session"

@@ -10,12 +10,9 @@ on the primary key), and the authentication backend takes that user instead of r
 """
 
 import contextvars
-import logging
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.core.exceptions import SuspiciousOperation
-from django.utils import timezone
 
 # The session being read by `accounts.backends.StaffBackend.get_user`, set only for the length
 # of one `django.contrib.auth.get_user` call (accounts/middleware.py `authentication`).
@@ -46,17 +43,6 @@ class SessionStore(DatabaseSessionStore):
         instance.user_id = _user_pk(data)
         return instance
 
-    def _get_session_from_db(self):
-        try:
-            return self.model.objects.select_related("user").get(
-                session_key=self.session_key, expire_date__gt=timezone.now()
-            )
-        except (self.model.DoesNotExist, SuspiciousOperation) as error:
-            if isinstance(error, SuspiciousOperation):
-                logger = logging.getLogger(f"django.security.{error.__class__.__name__}")
-                logger.warning(str(error))
-            self._session_key = None
-
     def load(self):
         row = self._get_session_from_db()
         self.loaded_user = row.user if row else None
@@ -68,10 +54,6 @@ class SessionStore(DatabaseSessionStore):
         if user is None or str(user.pk) != str(user_pk):
             return None
         return user
-
-    @classmethod
-    def clear_expired(cls):
-        cls.get_model_class().objects.filter(expire_date__lt=timezone.now()).delete()
 
 
 def end_sessions_of(user_pk) -> int:

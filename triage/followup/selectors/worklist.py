@@ -186,46 +186,35 @@ def _patient_name(family_name: str, given_name: str) -> str:
 
 def _row(group: str, values: dict, today: datetime.date) -> WorklistRow:
     """One row from the columns its group reads (`_GROUP_COLUMNS`)."""
-    name = _patient_name(values["family_name"], values["given_name"])
+    common = {
+        "pk": values["pk"],
+        "patient_pk": values["patient_pk"],
+        "patient_name": _patient_name(values["family_name"], values["given_name"]),
+        "mrn": values["mrn"],
+    }
     if group == "escalations":
         visit_day = values["visit_day"]
         source = "intake" if visit_day is None else f"day {visit_day} visit"
         return WorklistRow(
             kind="escalation",
-            pk=values["pk"],
-            patient_pk=values["patient_pk"],
-            patient_name=name,
-            mrn=values["mrn"],
             what=f"Red flags at {source}: {red_flag_labels(values['red_flags'])}",
             due_date=None,
             days_overdue=0,
             opened_at=values["opened_at"],
             priority=values["priority"],
+            **common,
         )
     due_date = values["due_date"]
+    common |= {"due_date": due_date, "days_overdue": max((today - due_date).days, 0)}
     if group == "medicine_reviews":
         return WorklistRow(
             kind="medicine_review",
-            pk=values["pk"],
-            patient_pk=values["patient_pk"],
-            patient_name=name,
-            mrn=values["mrn"],
             what=f"The day-14 medicine review was missed ({values['what']}); it still has to "
             "happen, by telephone if need be.",
-            due_date=due_date,
-            days_overdue=max((today - due_date).days, 0),
             encounter_pk=values["encounter_pk"],
+            **common,
         )
-    return WorklistRow(
-        kind="visit",
-        pk=values["pk"],
-        patient_pk=values["patient_pk"],
-        patient_name=name,
-        mrn=values["mrn"],
-        what=values["what"],
-        due_date=due_date,
-        days_overdue=max((today - due_date).days, 0),
-    )
+    return WorklistRow(kind="visit", what=values["what"], **common)
 
 
 def _rows(group: str, queryset: QuerySet, today: datetime.date) -> tuple[WorklistRow, ...]:
@@ -257,23 +246,25 @@ def _counted(group: str, queryset: QuerySet) -> QuerySet:
     return queryset if group in _COUNTED_IN_ORDER else queryset.order_by()
 
 
-def _capped_counts(querysets: list[QuerySet], cap: int) -> list[tuple[int, bool]]:
-    """Each queryset's size counted no further than `cap`, and whether there were more.
+def _capped_count_sql(group: str, queryset: QuerySet, cap: int, alias: str) -> tuple[str, list]:
+    """`(SELECT COUNT(*) FROM (... LIMIT cap + 1))`: the group's size counted no further than
+    one beyond `cap`, in its counting order (`_counted`), as a scalar subquery."""
+    sql, params = _counted(group, queryset).values("pk")[: cap + 1].query.sql_with_params()
+    # Django's own compiled SQL; every value stays a bound parameter.
+    return f"(SELECT COUNT(*) FROM ({sql}) AS {alias})", list(params)  # noqa: S608
 
-    One statement of scalar subqueries, `SELECT (SELECT COUNT(*) FROM (... LIMIT cap + 1)),
-    ...`: a round trip to the database costs about as much as a small count itself. A queryset
-    is counted in its own order (see `_counted`).
-    """
-    parts, params = [], []
-    for queryset in querysets:
-        sql, part_params = queryset.values("pk")[: cap + 1].query.sql_with_params()
-        # Django's own compiled SQL; every value stays a bound parameter.
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{len(parts)})")  # noqa: S608
-        params.extend(part_params)
-    with connections[querysets[0].db].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        totals = cursor.fetchone()
-    return [(min(total, cap), total > cap) for total in totals]
+
+def _capped(total: int, cap: int) -> tuple[int, bool]:
+    return min(total, cap), total > cap
+
+
+def _capped_count(group: str, queryset: QuerySet, cap: int) -> tuple[int, bool]:
+    """The group's size counted no further than `cap`, and whether there were more."""
+    sql, params = _capped_count_sql(group, queryset, cap, "capped")
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", params)
+        [total] = cursor.fetchone()
+    return _capped(total, cap)
 
 
 def _column_types(connection) -> dict[str, str]:
@@ -340,9 +331,7 @@ def _previews(
             .values_list(*columns.values(), "worklist_rank")
             .query.sql_with_params()
         )
-        count_sql, count_params = (
-            _counted(group, queryset).values("pk")[: COUNT_CAP + 1].query.sql_with_params()
-        )
+        count_sql, count_params = _capped_count_sql(group, queryset, COUNT_CAP, f"capped_{index}")
         selected = [
             f"p{index}.{quote(columns[name])}"
             if name in columns
@@ -351,7 +340,7 @@ def _previews(
         ]
         # Django's own compiled SQL; every value stays a bound parameter.
         parts.append(
-            f"SELECT {index}, (SELECT COUNT(*) FROM ({count_sql}) AS capped_{index}), "  # noqa: S608
+            f"SELECT {index}, {count_sql}, "  # noqa: S608
             f"p{index}.{quote('worklist_rank')}, {', '.join(selected)} "
             f"FROM ({rows_sql}) AS p{index}"
         )
@@ -377,14 +366,14 @@ def _previews(
             )
             for row in mine
         )
-        result[group] = (rows, (min(total, COUNT_CAP), total > COUNT_CAP))
+        result[group] = (rows, _capped(total, COUNT_CAP))
     return result
 
 
 def full_group(group: str, today: datetime.date, page_number: str | None) -> WorklistGroup:
     """One group on its own, PAGE_SIZE rows a page: two queries, the count capped too."""
     queryset = _queryset(group, today)
-    [(total, capped)] = _capped_counts([_counted(group, queryset)], GROUP_COUNT_CAP)
+    total, capped = _capped_count(group, queryset, GROUP_COUNT_CAP)
     number = paging.page_number(page_number)
     start = (number - 1) * PAGE_SIZE
     # One row beyond the page tells whether there is a next page without counting them all.
