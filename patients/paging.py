@@ -1,8 +1,8 @@
 """Paging lists: pages that are never counted, and a counted page that always asks for a whole page.
 
 Pages never counted (one row beyond the page tells whether another follows) serve the worklist's
-groups and an administrator's activity page, where counting every row of a large table on each
-request would cost more than the page itself.
+groups, the patient list without a search term and an administrator's activity page, where
+counting every row of a large table on each request would cost more than the page itself.
 """
 
 from dataclasses import dataclass
@@ -34,6 +34,19 @@ class PagePosition:
     @property
     def next_number(self) -> int:
         return self.number + 1
+
+    # The names of Django's Page, so that one pagination template serves both kinds of page.
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.previous_number
+
+    @property
+    def next_page_number(self) -> int:
+        return self.next_number
 
 
 class WholePagePaginator(Paginator):

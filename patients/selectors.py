@@ -21,6 +21,20 @@ def patients_matching(term: str) -> QuerySet[Patient]:
     return Patient.objects.search(term) if term else Patient.objects.all()
 
 
+@dataclass(frozen=True, slots=True)
+class RegistryPage(paging.PagePosition):
+    object_list: tuple[Patient, ...]
+
+
+def registry_page(number: int, size: int) -> RegistryPage:
+    """One page of the whole registry in its order, not counted: a search narrows a clinic
+    network's registry to the patient wanted, and counting 100,000 patients for "page 1 of
+    4,000" took a quarter of the page's time (the name-order index serves the page itself)."""
+    start = (number - 1) * size
+    rows = list(Patient.objects.all()[start : start + size + 1])
+    return RegistryPage(number=number, has_next=len(rows) > size, object_list=tuple(rows[:size]))
+
+
 # --- One user's activity, for administrators (issue 11) ---
 
 ACTIVITY_PAGE_SIZE = 50

@@ -8,8 +8,8 @@ from patients import services
 from patients.chart_access import record_patients_shown, records_chart_access
 from patients.forms import PatientForm, PatientSearchForm
 from patients.models import Patient
-from patients.paging import WholePagePaginator
-from patients.selectors import patients_matching
+from patients.paging import WholePagePaginator, page_number
+from patients.selectors import patients_matching, registry_page
 
 PAGE_SIZE = 25
 
@@ -18,10 +18,13 @@ PAGE_SIZE = 25
 def patient_list(request):
     form = PatientSearchForm(request.GET or None)
     term = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    patients = (
-        patients_matching(term) if form.is_valid() or not form.is_bound else Patient.objects.none()
-    )
-    page = WholePagePaginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    if term or (form.is_bound and not form.is_valid()):
+        # Search results are counted ("page 1 of 2"); a refused term shows no patients.
+        patients = patients_matching(term) if form.is_valid() else Patient.objects.none()
+        page = WholePagePaginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        # The whole registry, page by page, uncounted (patients/selectors.py `registry_page`).
+        page = registry_page(page_number(request.GET.get("page")), PAGE_SIZE)
     record_patients_shown(
         user=request.user, patients=page.object_list, page="search results" if term else "list"
     )

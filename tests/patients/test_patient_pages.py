@@ -85,17 +85,67 @@ def test_list_is_paginated(nurse_client):
     assert len(response.context["page"].object_list) == 5
 
 
+def test_the_whole_registry_is_paged_in_name_order_without_counting_it(nurse_client):
+    for number in range(27):
+        PatientFactory(family_name=f"Family{number:02}", given_name="Ana")
+    url = reverse("patients:list")
+    with CaptureQueriesContext(connection) as queries:
+        first = nurse_client.get(url)
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    html = first.content.decode()
+    names = [p.family_name for p in first.context["page"].object_list]
+    assert names == [f"Family{number:02}" for number in range(25)]
+    assert "Page 1</span>" in html
+    assert "Page 1 of" not in html
+    assert 'href="?page=2">Next</a>' in html
+    assert "Previous</a>" not in html
+    assert "Patients, page 1</caption>" in html
+    second = nurse_client.get(url, {"page": 2})
+    assert [p.family_name for p in second.context["page"].object_list] == ["Family25", "Family26"]
+    html = second.content.decode()
+    assert 'href="?page=1">Previous</a>' in html
+    assert "Next</a>" not in html
+
+
+def test_a_search_still_says_how_many_pages_it_found(nurse_client):
+    PatientFactory.create_batch(27, family_name="Okafor")
+    html = nurse_client.get(reverse("patients:list"), {"q": "okafor"}).content.decode()
+    assert "Page 1 of 2</span>" in html
+    assert 'href="?q=okafor&amp;page=2">Next</a>' in html
+
+
+def test_a_page_past_the_end_of_the_registry_says_so_and_leads_back(nurse_client):
+    PatientFactory.create_batch(3)
+    for page in ("2", "99"):
+        html = nurse_client.get(reverse("patients:list"), {"page": page}).content.decode()
+        assert f"The list of patients ends before page {page}." in html
+        assert f'<a href="{reverse("patients:list")}">Go to the first page</a>' in html
+        assert "No patients are registered yet" not in html
+    for nonsense in ("0", "-3", "two"):
+        response = nurse_client.get(reverse("patients:list"), {"page": nonsense})
+        assert response.context["page"].number == 1
+        assert len(response.context["page"].object_list) == 3
+
+
+def test_an_empty_registry_says_so(nurse_client):
+    html = nurse_client.get(reverse("patients:list")).content.decode()
+    assert "No patients are registered yet." in html
+
+
 def test_list_query_count_does_not_grow_with_patients(nurse_client, django_assert_num_queries):
     # Includes one insert (the chart-access records of the patients the page shows) and the
-    # session read with its user.
+    # session read with its user. The whole registry is not counted; a search is (one more).
     PatientFactory.create_batch(3)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         few = nurse_client.get(reverse("patients:list"))
     assert len(few.context["page"].object_list) == 3
     PatientFactory.create_batch(40)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         many = nurse_client.get(reverse("patients:list"))
     assert len(many.context["page"].object_list) == 25
+    with django_assert_num_queries(5):
+        last = nurse_client.get(reverse("patients:list"), {"page": 2})
+    assert len(last.context["page"].object_list) == 18
     with django_assert_num_queries(6):
         found = nurse_client.get(reverse("patients:list"), {"q": "Family"})
     assert found.status_code == 200
