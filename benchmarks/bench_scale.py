@@ -1143,6 +1143,9 @@ def run() -> None:
             rows.append(_row(name, rate, hello_rate, timed, nurse=True))
             _print_row(rows[-1])
         misses = [f"{row['name']} ({', '.join(row['misses'])})" for row in rows if row["misses"]]
+        if signed_in < TARGET_SIGNED_IN_SHARE * anonymous:
+            share = 100 * signed_in / anonymous
+            misses.insert(0, f"signed-in hello view ({share:.0f} % of anonymous)")
         print(
             f"\ntargets: p95 < {TARGET_P95_MS:.0f} ms; big/small p95 <= {TARGET_BIG_SMALL:.2f}; "
             f"nurse pages >= {100 * TARGET_NURSE_SHARE:.0f} % of hello; one query count at "
