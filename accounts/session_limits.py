@@ -85,10 +85,14 @@ def session_limits(get_response):
     """End sessions past either limit; otherwise note the user as seen."""
     from django.urls import reverse
 
+    status_path: list[str] = []  # resolved once, at the first signed-in request
+
     def middleware(request):
-        # Asking how long is left is not activity: the warning's own check must not extend it.
-        just_asking = request.path == reverse("session_status")
         if request.user.is_authenticated:
+            if not status_path:
+                status_path.append(reverse("session_status"))
+            # Asking how long is left is not activity: the warning's own check must not extend it.
+            just_asking = request.path == status_path[0]
             now = time.time()
             reason = _ended_because(request.session, now)
             if reason:

@@ -136,3 +136,61 @@ def test_clearsessions_removes_expired_sessions_only(nurse):
     call_command("clearsessions")
 
     assert list(StaffSession.objects.values_list("user_id", flat=True)) == [nurse.pk]
+
+
+def _fields(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+
+
+@pytest.mark.parametrize("with_user", [True, False])
+def test_the_session_read_gives_what_the_orm_gives(nurse, with_user):
+    # On PostgreSQL the statement is compiled once per process (`_compiled_read`); elsewhere
+    # the ORM reads it. Either way: the same row, the same user, the user already attached.
+    store = SessionStore()
+    if with_user:
+        store[SESSION_KEY] = str(nurse.pk)
+    store["note"] = "kept"
+    store.save()
+    expected = StaffSession.objects.get(session_key=store.session_key)
+
+    reread = SessionStore(session_key=store.session_key)
+    with CaptureQueriesContext(connection) as captured:
+        row = reread._get_session_from_db()
+        user = row.user  # attached by the read: no second query
+    assert len(captured.captured_queries) == 1
+    assert _fields(row) == _fields(expected)
+    assert row._state.adding is False
+    assert row._state.db == expected._state.db
+    if with_user:
+        assert _fields(user) == _fields(nurse)
+        assert user._state.adding is False
+    else:
+        assert user is None
+    assert reread.load() == {**({SESSION_KEY: str(nurse.pk)} if with_user else {}), "note": "kept"}
+
+
+def test_an_expired_or_unknown_session_reads_as_none_and_gets_a_new_key(nurse):
+    store = SessionStore()
+    store[SESSION_KEY] = str(nurse.pk)
+    store.save()
+    StaffSession.objects.filter(session_key=store.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    for key in (store.session_key, "no-such-session-key-0123456789"):
+        reread = SessionStore(session_key=key)
+        assert reread._get_session_from_db() is None
+        assert reread.session_key is None
+        assert reread.load() == {}
+
+
+def test_the_compiled_read_is_used_on_postgresql_only():
+    from accounts.sessions import _compiled_read
+
+    read = _compiled_read("default")
+    if connection.vendor == "postgresql":
+        assert read is not None
+        assert "accounts_staff_session" in read.sql
+        assert "auth_user" in read.sql
+        assert read.session_names == [f.attname for f in StaffSession._meta.concrete_fields]
+    else:
+        assert read is None  # SQLite's dates need the ORM's converters
