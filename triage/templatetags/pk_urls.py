@@ -24,9 +24,19 @@ def _around_id(name: str, prefix: str, urlconf: str | None) -> tuple[str, str]:
     return before, after
 
 
+def around_id(name: str) -> tuple[str, str]:
+    """What comes before and after the id in the URL of `name` (which takes one id)."""
+    return _around_id(name, get_script_prefix(), get_urlconf())
+
+
+def is_plain_id(pk) -> bool:
+    """Whether `pk` can go in the marker's place: a non-negative integer."""
+    return isinstance(pk, int) and not isinstance(pk, bool) and pk >= 0
+
+
 @register.simple_tag
 def pk_url(name: str, pk: int) -> str:
-    if not isinstance(pk, int) or isinstance(pk, bool) or pk < 0:
+    if not is_plain_id(pk):
         return reverse(name, args=[pk])
-    before, after = _around_id(name, get_script_prefix(), get_urlconf())
+    before, after = around_id(name)
     return f"{before}{pk}{after}"
