@@ -1,9 +1,11 @@
-"""The worklist draws its rows with `{% worklist_rows %}` (triage/templatetags/worklist_rows.py)
-instead of a loop of template tags: the page must be byte for byte what the loop drew.
+"""The worklist draws its rows with `{% worklist_rows %}` and the nurse's unfinished intakes
+with `{% draft_rows %}` (triage/templatetags/) instead of loops of template tags: the pages must
+be byte for byte what the loops drew.
 
-REFERENCE_ROWS is the loop as it was. Each page is rendered twice, with the real templates and
-with a copy of them where the tag is replaced by the loop, and compared: every kind of row, every
-role's action links, names that need escaping, counts past the cap, a group's own pages.
+REFERENCES holds each loop as it was. Each page is rendered twice, with the real templates and
+with copies of them where the tags are replaced by the loops, and compared: every kind of row,
+every role's action links, names that need escaping, counts past the cap, a group's own pages,
+drafts at every step and without a patient, and the unfinished intakes' own page.
 """
 
 import datetime
@@ -31,7 +33,6 @@ from triage.followup.selectors import worklist
 
 pytestmark = pytest.mark.django_db
 
-TAG = "{% worklist_rows group %}"
 REFERENCE_ROWS = """{% for row in group.rows %}
       <tr{% if row.is_emergency %} class="table-danger worklist-emergency"{% endif %}>
         <th scope="row">{% if row.is_emergency %}<span class="badge text-bg-danger me-1">Emergency</span>{% elif row.kind == 'escalation' %}<span class="badge text-bg-warning me-1">Urgent</span>{% endif %}<a href="{% pk_url 'triage:patient_chart' row.patient_pk %}">{{ row.patient_name }}</a></th>
@@ -50,22 +51,39 @@ REFERENCE_ROWS = """{% for row in group.rows %}
         {% endif %}
       </tr>
     {% endfor %}"""  # noqa: E501
+REFERENCE_DRAFTS = """{% for draft in drafts %}
+      <tr>
+        <th scope="row">{% if draft.patient %}{{ draft.patient.display_name }}{% else %}Patient not chosen{% endif %}</th>
+        <td data-label="Record number">{{ draft.patient.mrn|default:"–" }}</td>
+        <td data-label="Next step">{{ draft.step_title }}</td>
+        <td data-label="Last saved">{{ draft.updated_at|date:"j M Y H:i" }}</td>
+        <td class="text-nowrap">
+          <a class="btn btn-sm btn-primary" href="{% if draft.current_step == 'review' %}{% url 'triage:intake_review' draft.token %}{% else %}{% url 'triage:intake_step' draft.token draft.current_step|default:'patient' %}{% endif %}">Resume<span class="visually-hidden"> intake for {{ draft.patient.display_name|default:"an unchosen patient" }}</span></a>
+          <a class="btn btn-sm btn-link text-danger" href="{% url 'triage:intake_discard' draft.token %}">Discard<span class="visually-hidden"> intake for {{ draft.patient.display_name|default:"an unchosen patient" }}</span></a>
+        </td>
+      </tr>
+    {% endfor %}"""  # noqa: E501
+# Each template, its tag, and the loop the tag replaced.
+REFERENCES = {
+    "triage/home.html": ("{% worklist_rows group %}", REFERENCE_ROWS),
+    "triage/intake/_drafts.html": ("{% draft_rows drafts %}", REFERENCE_DRAFTS),
+}
 # What differs between any two requests: the form token and the session's countdown.
 TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value|data-idle-left|data-absolute-left)="[^"]+"')
-HOME = Path(django_settings.BASE_DIR) / "templates" / "triage" / "home.html"
+TEMPLATES = Path(django_settings.BASE_DIR) / "templates"
 
 
 @pytest.fixture
 def reference_templates(settings, tmp_path):
-    """Switch the worklist to the loop it had (call the returned function), or back."""
+    """Switch the pages to the loops they had (call the returned function), or back."""
     engine = settings.TEMPLATES[0]
-    source = HOME.read_text()
-    assert TAG in source, "the worklist no longer draws its rows with the tag"
-    folder = tmp_path / "triage"
-    folder.mkdir()
-    (folder / "home.html").write_text(
-        source.replace(TAG, REFERENCE_ROWS).replace("{% load ", "{% load pk_urls ", 1)
-    )
+    for name, (tag, loop) in REFERENCES.items():
+        source = (TEMPLATES / name).read_text()
+        assert tag in source, f"{name} no longer draws its rows with {tag}"
+        reference = tmp_path / name
+        reference.parent.mkdir(parents=True, exist_ok=True)
+        # The loops' own tags: `{% pk_url %}` beside the libraries the template loads.
+        reference.write_text(source.replace(tag, loop).replace("{% load ", "{% load pk_urls ", 1))
 
     def use(reference: bool):
         dirs = [tmp_path, *engine["DIRS"]] if reference else engine["DIRS"]
@@ -108,20 +126,24 @@ def _signed_in(client, role, only=()):
         user.user_permissions.set(
             Permission.objects.filter(codename__in=only, content_type__app_label="triage")
         )
-    IntakeDraftFactory(owner=user)
+    awkward = PatientFactory(family_name="D'Arcy <&>", given_name='"Jo"', mrn="MRN-7")
+    for step in ("pain", "red_flags", "history", "review"):
+        IntakeDraftFactory(owner=user, current_step=step)
+    IntakeDraftFactory(owner=user, patient=awkward, current_step="")
     IntakeDraftFactory(owner=user, patient=None, answers={}, current_step="")
     client.force_login(user)
     return client
 
 
 PAGES = [
-    {},
-    {"show": "escalations"},
-    {"show": "overdue"},
-    {"show": "overdue", "page": "2"},
-    {"show": "medicine_reviews"},
-    {"show": "today"},
-    {"show": "week"},
+    ("triage:intake_drafts", {}),
+    ("triage:home", {}),
+    ("triage:home", {"show": "escalations"}),
+    ("triage:home", {"show": "overdue"}),
+    ("triage:home", {"show": "overdue", "page": "2"}),
+    ("triage:home", {"show": "medicine_reviews"}),
+    ("triage:home", {"show": "today"}),
+    ("triage:home", {"show": "week"}),
 ]
 
 
@@ -131,7 +153,7 @@ PAGES = [
         (roles.NURSE, ()),
         (roles.CLINICIAN, ()),
         # Only allowed to look: every action becomes a link to the chart.
-        (None, ("view_followup",)),
+        (None, ("view_followup", "view_intakedraft")),
     ],
     ids=["nurse", "clinician", "view only"],
 )
@@ -139,11 +161,11 @@ def test_the_rows_are_the_ones_the_loop_drew(client, reference_templates, role, 
     today = timezone.localdate()
     _clinic(today)
     _signed_in(client, role, only)
-    for query in PAGES:
+    for page, query in PAGES:
         reference_templates(False)
-        ours = client.get(reverse("triage:home"), query)
+        ours = client.get(reverse(page), query)
         reference_templates(True)
-        loops = client.get(reverse("triage:home"), query)
+        loops = client.get(reverse(page), query)
         assert ours.status_code == loops.status_code == 200
         assert "<tbody>\n    \n      <tr" in ours.content.decode(), query  # rows, not none
         ours, loops = (TOKEN.sub("", page.content.decode()).splitlines() for page in (ours, loops))

@@ -8,16 +8,13 @@ the template escaped it. `tests/triage/test_worklist_rendering.py` renders every
 for every role, both ways and compares them.
 """
 
-from html import escape
-
 from django import template
-from django.template.defaultfilters import date as format_date
 from django.template.defaultfilters import pluralize
 from django.utils.formats import localize
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
 
 from triage.templatetags.pk_urls import around_id, is_plain_id, pk_url
+from triage.templatetags.shown_values import date_shower, escaper
 
 register = template.Library()
 
@@ -49,16 +46,9 @@ def _has_perm(context, perm: str) -> bool:
 
 @register.simple_tag(takes_context=True)
 def worklist_rows(context, group) -> str:
-    escape_text = escape if context.autoescape else str
+    escape_text = escaper(context)
     link = _Links(escape_text)
-    dates = {}
-
-    def shown_date(value, shape: str) -> str:
-        # `{{ value|date:shape }}`: the date filter sees the time in the current time zone.
-        if (value, shape) not in dates:
-            local = template_localtime(value, use_tz=context.use_tz)
-            dates[value, shape] = escape_text(format_date(local, shape))
-        return dates[value, shape]
+    shown_date = date_shower(context)
 
     can_close = _has_perm(context, "triage.close_escalation")
     can_record_review = _has_perm(context, "triage.add_followup") and _has_perm(
