@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import roles
 from tests.conftest import make_user
@@ -184,3 +184,24 @@ def test_a_full_page_of_rows_matches_too(client, reference_templates, monkeypatc
         reference_templates(True)
         loops = client.get(reverse("triage:home"), {"show": group, "page": "2"}).content.decode()
         assert TOKEN.sub("", ours) == TOKEN.sub("", loops), group
+
+
+def test_dates_follow_the_time_zone_and_language(client, reference_templates):
+    # Each date is formatted once a process: a page in another time zone or language must not
+    # be given the dates another page formatted.
+    EscalationFactory(opened_at=datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC))
+    FollowUpFactory(due_date=datetime.date(2025, 3, 10))
+    _signed_in(client, roles.CLINICIAN)
+    pages = []
+    for zone, language in [("UTC", "en-gb"), ("Pacific/Auckland", "de"), ("UTC", "en-gb")]:
+        with timezone.override(zone), translation.override(language):
+            reference_templates(False)
+            ours = TOKEN.sub("", client.get(reverse("triage:home")).content.decode())
+            reference_templates(True)
+            loops = TOKEN.sub("", client.get(reverse("triage:home")).content.decode())
+        assert ours == loops, (zone, language)
+        pages.append(ours)
+    assert "31 Dec 2025 23:30" in pages[0]
+    assert "10 Mär 2025" in pages[1]
+    assert "1 Jan 2026 12:30" in pages[1]
+    assert pages[2] == pages[0]

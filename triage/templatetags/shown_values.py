@@ -1,12 +1,14 @@
 """Values as a template shows them, for the tags that write rows in Python
 (`worklist_rows`, `draft_rows`): escaped as `{{ value }}` escapes them, dates as
-`{{ value|date:"..." }}` formats them, each date once per tag call."""
+`{{ value|date:"..." }}` formats them."""
 
 from collections.abc import Callable
+from functools import lru_cache
 from html import escape
 
 from django.template.defaultfilters import date as format_date
-from django.utils.timezone import template_localtime
+from django.utils.timezone import get_current_timezone, template_localtime
+from django.utils.translation import get_language
 
 
 def _escaped(value) -> str:
@@ -18,16 +20,20 @@ def escaper(context) -> Callable[[object], str]:
     return _escaped if context.autoescape else str
 
 
+@lru_cache(maxsize=4096)
+def _formatted(value, shape: str, use_tz: bool | None, zone, language: str | None) -> str:
+    # The key holds all the result depends on: the value (an aware time compares as an
+    # instant), the shape, and the time zone and language it is shown in (month names).
+    return format_date(template_localtime(value, use_tz=use_tz), shape)
+
+
 def date_shower(context) -> Callable[[object, str], str]:
     """`{{ value|date:shape }}`, escaped: the filter sees the time in the current time zone.
-    Rows share dates (a group due today), so each value is formatted once."""
+    The worklist shows the same dates on every request, so each is formatted once a process."""
     escape_text = escaper(context)
-    shown = {}
+    zone, language = get_current_timezone(), get_language()
 
     def show(value, shape: str) -> str:
-        if (value, shape) not in shown:
-            local = template_localtime(value, use_tz=context.use_tz)
-            shown[value, shape] = escape_text(format_date(local, shape))
-        return shown[value, shape]
+        return escape_text(_formatted(value, shape, context.use_tz, zone, language))
 
     return show
