@@ -14,6 +14,8 @@ from functools import wraps
 
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connections, router, transaction
+from django.utils import timezone
 
 from patients.models import ChartAccess
 
@@ -59,9 +61,42 @@ def record_patients_shown(
     shown = dict.fromkeys([*(patient.pk for patient in patients), *patient_ids])
     shown.pop(None, None)
     if shown and user.is_authenticated:
-        ChartAccess.objects.bulk_create(
-            ChartAccess(user=user, patient_id=patient_id, page=page) for patient_id in shown
-        )
+        _insert_accesses(user_id=user.pk, patient_ids=list(shown), page=page)
+
+
+_COLUMNS = ("user", "patient", "accessed_at", "page")
+
+
+def _insert_accesses(*, user_id: int, patient_ids: list[int], page: str) -> None:
+    """One chart access per patient, all at the same time: what `bulk_create` wrote, without
+    building and preparing a model instance a row (that cost more than the INSERT itself: 1.7
+    of a 13 ms worklist with its 61 patients, issue 12). PostgreSQL gets the ids as one array,
+    as `bulk_create` sends them; other databases rows of VALUES, in batches they accept."""
+    alias = router.db_for_write(ChartAccess)
+    connection = connections[alias]
+    fields = [ChartAccess._meta.get_field(name) for name in _COLUMNS]
+    quote = connection.ops.quote_name
+    insert = (
+        # Names from the model; every value a bound parameter.
+        f"INSERT INTO {quote(ChartAccess._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)})"
+    )
+    accessed_at = fields[2].get_db_prep_save(timezone.now(), connection)
+    with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            ids = f"{fields[1].db_type(connection)}[]"
+            cursor.execute(
+                f"{insert} SELECT %s, UNNEST(%s::{ids}), %s, %s",
+                [user_id, patient_ids, accessed_at, page],
+            )
+            return
+        batch = connection.ops.bulk_batch_size(fields, patient_ids)
+        for start in range(0, len(patient_ids), batch):
+            chunk = patient_ids[start : start + batch]
+            cursor.execute(
+                f"{insert} VALUES {', '.join(['(%s, %s, %s, %s)'] * len(chunk))}",
+                [value for id_ in chunk for value in (user_id, id_, accessed_at, page)],
+            )
 
 
 def _attribute_path(record, path: str):

@@ -14,6 +14,12 @@ MRN_PATTERN = r"^[A-Z0-9]+(-[A-Z0-9]+)*$"
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 
 
+def display_name(family_name: str, given_name: str) -> str:
+    """How staff pages name a patient: "OKAFOR, Chidi" (lists that read names as plain values
+    use it without building a Patient)."""
+    return f"{family_name.upper()}, {given_name}"
+
+
 class CurrentDate(Func):
     """SQL CURRENT_DATE, usable inside CHECK constraints on SQLite and PostgreSQL."""
 
@@ -110,7 +116,7 @@ class Patient(models.Model):
 
     @property
     def display_name(self) -> str:
-        return f"{self.family_name.upper()}, {self.given_name}"
+        return display_name(self.family_name, self.given_name)
 
     @property
     def display_name_and_mrn(self) -> str:

@@ -7,8 +7,10 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from patients.models import ChartAccess
+from patients.chart_access import record_patients_shown
+from patients.models import ChartAccess, Patient
 from tests.factories import (
     CarePlanFactory,
     ChartAccessFactory,
@@ -108,6 +110,18 @@ def test_the_worklist_logs_each_patient_it_shows_once(nurse_client, nurse):
     assert nurse_client.get(reverse("triage:home")).status_code == 200
     assert _logged(nurse, "worklist") == sorted([escalated.pk, drafted.pk])
     assert not ChartAccess.objects.filter(patient=not_shown).exists()
+
+
+def test_a_long_list_logs_each_patient_once_at_one_time(nurse):
+    # More rows than SQLite takes in one statement: written in batches, all or nothing.
+    ids = [patient.pk for patient in Patient.objects.bulk_create(PatientFactory.build_batch(600))]
+    before = timezone.now()
+    record_patients_shown(user=nurse, patient_ids=[*ids, ids[0], None], page="search results")
+    logged = ChartAccess.objects.filter(user=nurse)
+    assert sorted(logged.values_list("patient_id", flat=True)) == sorted(ids)
+    assert set(logged.values_list("page", flat=True)) == {"search results"}
+    [accessed_at] = set(logged.values_list("accessed_at", flat=True))
+    assert before <= accessed_at <= timezone.now()
 
 
 def test_a_worklist_with_nobody_on_it_logs_nothing(nurse_client, nurse):

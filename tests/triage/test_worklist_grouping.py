@@ -256,3 +256,18 @@ def test_an_empty_group_counts_none_beside_full_ones():
         (0, 0),
         (0, 0),
     ]
+
+
+def test_each_day_reads_its_own_groups():
+    # The combined page's statement is built once a day per process: the next day's must be
+    # its own, and rows added since must show.
+    visit = _due(0)
+    first = _groups()
+    later = _due(1)
+    next_day = _groups(today=TODAY + datetime.timedelta(days=1))
+    again = _groups()
+
+    assert [row.pk for row in first["today"].rows] == [visit.pk]
+    assert [row.pk for row in next_day["overdue"].rows] == [visit.pk]
+    assert [row.pk for row in next_day["today"].rows] == [later.pk]
+    assert [row.pk for row in again["week"].rows] == [later.pk]

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, CharField, Prefetch, Value, When
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from patients.models import Patient
 from triage.guideline import FACT_SPECS, HISTORY_KEYS, RED_FLAG_KEYS, Category, Pathway
 from triage.intake.handout_warnings import medicine_warnings
-from triage.intake.steps import STEPS
+from triage.intake.steps import step_title
 from triage.models import (
     RULE_SET_1_VERSIONS,
     Encounter,
@@ -41,19 +41,29 @@ class DraftList(list):
 
 
 def all_drafts_for(user: AbstractBaseUser):
-    """The user's unfinished intakes, most recently saved first, with their next step's title."""
-    titles = [When(current_step=step.name, then=Value(step.title)) for step in STEPS]
+    """The user's unfinished intakes, most recently saved first (`titled` names their next
+    steps)."""
     return (
         IntakeDraft.objects.filter(owner=user)
         .select_related("patient")
-        .annotate(step_title=Case(*titles, default=Value("Review"), output_field=CharField()))
         .order_by("-updated_at", "-pk")
     )
 
 
+def titled(drafts) -> list[IntakeDraft]:
+    """The drafts, each with `step_title`, the title of its next step, as the lists show it.
+
+    Named here, not by the query: the title as a CASE over every step cost the home page a
+    third of its drafts' read (issue 12)."""
+    drafts = list(drafts)
+    for draft in drafts:
+        draft.step_title = step_title(draft.current_step)
+    return drafts
+
+
 def drafts_for(user: AbstractBaseUser, *, limit: int = DRAFTS_ON_HOME) -> DraftList:
     """The user's most recent unfinished intakes, for the home page."""
-    rows = list(all_drafts_for(user)[: limit + 1])
+    rows = titled(all_drafts_for(user)[: limit + 1])
     shown = DraftList(rows[:limit])
     shown.has_more = len(rows) > limit
     return shown

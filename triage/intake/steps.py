@@ -17,4 +17,11 @@ STEPS: tuple[Step, ...] = (
     Step("history", "History and medicines"),
 )
 STEP_BY_NAME = {step.name: step for step in STEPS}
+
+
+def step_title(name: str) -> str:
+    """The title of step `name`; any other name is the review, past the last step."""
+    return STEP_BY_NAME[name].title if name in STEP_BY_NAME else "Review"
+
+
 REVIEW = "review"

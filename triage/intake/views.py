@@ -21,7 +21,7 @@ from triage.intake import answers as checked
 from triage.intake import selectors
 from triage.intake import services as intake_services
 from triage.intake.forms import IntakePatientForm, PatientChoiceForm, SubmitForm
-from triage.intake.steps import REVIEW, STEP_BY_NAME, STEPS
+from triage.intake.steps import REVIEW, STEP_BY_NAME, STEPS, step_title
 from triage.models import FeedbackOutcome, IntakeDraft, KeptStep, OverrideReason
 
 SEARCH_RESULTS_SHOWN = 20
@@ -57,7 +57,7 @@ def _steps_context(draft: IntakeDraft | None, current: str) -> dict:
         "draft": draft,
         "steps": STEPS,
         "current_step": current,
-        "step_title": STEP_BY_NAME[current].title if current in STEP_BY_NAME else "Review",
+        "step_title": step_title(current),
     }
 
 
@@ -225,6 +225,7 @@ def intake_drafts(request):
     """All of the nurse's unfinished intakes."""
     drafts = selectors.all_drafts_for(request.user)
     page = Paginator(drafts, DRAFTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.titled(page.object_list)
     response = render(request, "triage/intake/drafts.html", {"page": page})
     shown = [draft.patient for draft in page.object_list if draft.patient is not None]
     record_patients_shown(user=request.user, patients=shown, page="unfinished intakes")

@@ -6,6 +6,7 @@ rendering). The name is reversed once per process, script prefix and URL configu
 marker id, and each row's id is put in the marker's place.
 """
 
+import uuid
 from functools import lru_cache
 
 from django import template
@@ -14,6 +15,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 register = template.Library()
 
 _MARKER = 918273645546372819
+_TOKEN_MARKER = uuid.UUID("91827364-5546-4372-8191-827364554637")
 
 
 @lru_cache(maxsize=64)
@@ -24,9 +26,34 @@ def _around_id(name: str, prefix: str, urlconf: str | None) -> tuple[str, str]:
     return before, after
 
 
+@lru_cache(maxsize=64)
+def _around_token(name: str, rest: tuple, prefix: str, urlconf: str | None) -> tuple[str, str]:
+    url = reverse(name, args=[_TOKEN_MARKER, *rest], urlconf=urlconf)
+    before, marker, after = url.partition(str(_TOKEN_MARKER))
+    if not marker:
+        raise template.TemplateSyntaxError(f"{name} does not take a token first")
+    return before, after
+
+
+def around_token(name: str, *rest) -> tuple[str, str]:
+    """What comes before and after the token in the URL of `name`, whose first argument is a
+    UUID token and the others `rest` (an unfinished intake's pages)."""
+    return _around_token(name, rest, get_script_prefix(), get_urlconf())
+
+
+def around_id(name: str) -> tuple[str, str]:
+    """What comes before and after the id in the URL of `name` (which takes one id)."""
+    return _around_id(name, get_script_prefix(), get_urlconf())
+
+
+def is_plain_id(pk) -> bool:
+    """Whether `pk` can go in the marker's place: a non-negative integer."""
+    return isinstance(pk, int) and not isinstance(pk, bool) and pk >= 0
+
+
 @register.simple_tag
 def pk_url(name: str, pk: int) -> str:
-    if not isinstance(pk, int) or isinstance(pk, bool) or pk < 0:
+    if not is_plain_id(pk):
         return reverse(name, args=[pk])
-    before, after = _around_id(name, get_script_prefix(), get_urlconf())
+    before, after = around_id(name)
     return f"{before}{pk}{after}"

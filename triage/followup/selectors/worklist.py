@@ -11,16 +11,17 @@ index: `escalation_open_priority_idx` for escalations (emergency first), the par
 import datetime
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, router
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from patients import paging
-from patients.models import Patient
+from patients.models import Patient, display_name
 from triage.guideline import FACT_SPECS
 from triage.models import (
     MEDICINE_REVIEW_DAY,
@@ -180,16 +181,12 @@ def _columns(group: str) -> dict[str, str]:
     return _GROUP_COLUMNS.get(group, _GROUP_COLUMNS["visits"])
 
 
-def _patient_name(family_name: str, given_name: str) -> str:
-    return Patient(family_name=family_name, given_name=given_name).display_name
-
-
 def _row(group: str, values: dict, today: datetime.date) -> WorklistRow:
     """One row from the columns its group reads (`_GROUP_COLUMNS`)."""
     common = {
         "pk": values["pk"],
         "patient_pk": values["patient_pk"],
-        "patient_name": _patient_name(values["family_name"], values["given_name"]),
+        "patient_name": display_name(values["family_name"], values["given_name"]),
         "mrn": values["mrn"],
     }
     if group == "escalations":
@@ -287,39 +284,40 @@ def _column_types(connection) -> dict[str, str]:
     return {name: field.cast_db_type(connection) for name, field in fields.items()}
 
 
-def _read_value(name: str, value):
-    """A value as Django would give it: PostgreSQL returns dates and times typed, SQLite as
-    text or naive UTC once they have passed through a UNION; JSON comes back as text from both."""
-    if value is None:
-        return None
-    if name == "red_flags":
-        return json.loads(value) if isinstance(value, str) else value
-    if name == "due_date" and isinstance(value, str):
-        return datetime.date.fromisoformat(value)
-    if name == "opened_at":
-        opened_at = parse_datetime(value) if isinstance(value, str) else value
+def _read_values(row: tuple) -> dict:
+    """A row's columns as Django would give them: PostgreSQL returns dates and times typed,
+    SQLite as text or naive UTC once they have passed through a UNION; JSON comes back as text
+    from both."""
+    values = dict(zip(_COLUMN_NAMES, row, strict=True))
+    red_flags, due_date, opened_at = values["red_flags"], values["due_date"], values["opened_at"]
+    if isinstance(red_flags, str):
+        values["red_flags"] = json.loads(red_flags)
+    if isinstance(due_date, str):
+        values["due_date"] = datetime.date.fromisoformat(due_date)
+    if opened_at is not None:
+        if isinstance(opened_at, str):
+            opened_at = parse_datetime(opened_at)
         if settings.USE_TZ and timezone.is_naive(opened_at):
             opened_at = timezone.make_aware(opened_at, datetime.UTC)
-        return opened_at
-    return value
+        values["opened_at"] = opened_at
+    return values
 
 
-def _previews(
-    querysets: dict[str, QuerySet], today: datetime.date
-) -> dict[str, tuple[tuple[WorklistRow, ...], tuple[int, bool]]]:
-    """Each group's first PREVIEW_ROWS rows and its count capped at COUNT_CAP, in one statement.
+@lru_cache(maxsize=8)
+def _previews_statement(
+    alias: str, vendor: str, today: datetime.date, preview_rows: int, count_cap: int
+) -> tuple[str, tuple]:
+    """The combined page's one statement and its parameters (see `_previews`).
 
-    A round trip costs about as much as one of these small reads, and the combined page needs
-    ten of them. Each group is its own part of a UNION ALL, Django's compiled SQL for its rows
-    (in its order, numbered) and, beside each row, its capped count as a scalar subquery
-    (`SELECT COUNT(*) FROM (... LIMIT cap + 1)`, evaluated once). A group with no rows has
-    nothing to count: its total is 0.
-    """
-    connection = connections[next(iter(querysets.values())).db]
+    It depends on nothing but the day, the database and the two sizes, and building it (five
+    querysets, ten compiled queries) cost more than the statement takes to run: it is built
+    once a day per process."""
+    connection = connections[alias]
     quote = connection.ops.quote_name
     types = _column_types(connection)
     parts, params = [], []
-    for index, (group, queryset) in enumerate(querysets.items()):
+    for index, group in enumerate(GROUPS):
+        queryset = _queryset(group, today).using(alias)
         columns = _columns(group)
         order = [
             F(name[1:]).desc() if name.startswith("-") else F(name).asc()
@@ -327,11 +325,11 @@ def _previews(
         ]
         rank = Window(RowNumber(), order_by=order)
         rows_sql, rows_params = (
-            queryset.annotate(worklist_rank=rank)[:PREVIEW_ROWS]
+            queryset.annotate(worklist_rank=rank)[:preview_rows]
             .values_list(*columns.values(), "worklist_rank")
             .query.sql_with_params()
         )
-        count_sql, count_params = _capped_count_sql(group, queryset, COUNT_CAP, f"capped_{index}")
+        count_sql, count_params = _capped_count_sql(group, queryset, count_cap, f"capped_{index}")
         selected = [
             f"p{index}.{quote(columns[name])}"
             if name in columns
@@ -345,27 +343,32 @@ def _previews(
             f"FROM ({rows_sql}) AS p{index}"
         )
         params.extend([*count_params, *rows_params])
+    return " UNION ALL ".join(parts) + " ORDER BY 1, 3", tuple(params)
+
+
+def _previews(
+    today: datetime.date, alias: str
+) -> dict[str, tuple[tuple[WorklistRow, ...], tuple[int, bool]]]:
+    """Each group's first PREVIEW_ROWS rows and its count capped at COUNT_CAP, in one statement.
+
+    A round trip costs about as much as one of these small reads, and the combined page needs
+    ten of them. Each group is its own part of a UNION ALL, Django's compiled SQL for its rows
+    (in its order, numbered) and, beside each row, its capped count as a scalar subquery
+    (`SELECT COUNT(*) FROM (... LIMIT cap + 1)`, evaluated once). A group with no rows has
+    nothing to count: its total is 0.
+    """
+    connection = connections[alias]
+    sql, params = _previews_statement(alias, connection.vendor, today, PREVIEW_ROWS, COUNT_CAP)
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 3", params)
+        cursor.execute(sql, params)
         found = cursor.fetchall()
-    groups = list(querysets)
-    result = dict.fromkeys(groups, ((), (0, False)))
-    for index, group in enumerate(groups):
+    result = dict.fromkeys(GROUPS, ((), (0, False)))
+    for index, group in enumerate(GROUPS):
         mine = [row for row in found if row[0] == index]
         if not mine:
             continue
         total = mine[0][1]
-        rows = tuple(
-            _row(
-                group,
-                {
-                    name: _read_value(name, value)
-                    for name, value in zip(_COLUMN_NAMES, row[3:], strict=True)
-                },
-                today,
-            )
-            for row in mine
-        )
+        rows = tuple(_row(group, _read_values(row[3:]), today) for row in mine)
         result[group] = (rows, _capped(total, COUNT_CAP))
     return result
 
@@ -395,7 +398,7 @@ def build_worklist(
     """The worklist's groups, most urgent first; `group` narrows it to one group."""
     if group in GROUPS:
         return [full_group(group, today, page_number)]
-    previews = _previews({key: _queryset(key, today) for key in GROUPS}, today)
+    previews = _previews(today, router.db_for_read(Escalation))
     return [
         WorklistGroup(
             key=key,
