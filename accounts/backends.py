@@ -1,6 +1,6 @@
 """Staff sign-in by user name and password: Django's ModelBackend, taking the signed-in user
 from the session's own row when the session was just read with it (accounts/sessions.py), and
-reading a user's permissions with statements compiled once a process."""
+reading a user's own and group permissions in one statement compiled once a process."""
 
 from functools import lru_cache
 
@@ -8,27 +8,33 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db import connections, router
+from django.db.models import CharField, Value
 
 from accounts import sessions
 
-# A user id no row has, compiled into the permission statements in the place of the real one.
+_OWN, _GROUPS = "user", "group"
+# A user id no row has, compiled into the statement in the place of the real one.
 _STAND_IN_PK = -918273645
 
 
 @lru_cache(maxsize=8)
-def _permissions_statement(alias: str, vendor: str, source: str) -> str | None:
-    """ModelBackend's own query for a user's permissions from `source` ("user" or "group"),
-    compiled, with the user's id its one parameter (None if it is not: then Django reads)."""
+def _permissions_statement(alias: str, vendor: str) -> str | None:
+    """ModelBackend's two queries for a user's permissions (their own, their groups'), each
+    row named by its source, as one UNION ALL compiled for `alias`, with the user's id its two
+    parameters (None if not: then Django reads)."""
     stand_in = get_user_model()(pk=_STAND_IN_PK)
     stand_in._state.db = alias
-    permissions = getattr(ModelBackend, f"_get_{source}_permissions")(ModelBackend(), stand_in)
-    sql, params = (
-        permissions.using(alias)
-        .values_list("content_type__app_label", "codename")
+    backend = ModelBackend()
+    own, groups = (
+        getattr(backend, f"_get_{source}_permissions")(stand_in)
+        .using(alias)
+        .annotate(granted_by=Value(source, output_field=CharField()))
+        .values_list("granted_by", "content_type__app_label", "codename")
         .order_by()
-        .query.sql_with_params()
+        for source in (_OWN, _GROUPS)
     )
-    return sql if list(params) == [_STAND_IN_PK] else None
+    sql, params = own.union(groups, all=True).query.sql_with_params()
+    return sql if list(params) == [_OWN, _STAND_IN_PK, _GROUPS, _STAND_IN_PK] else None
 
 
 class StaffBackend(ModelBackend):
@@ -37,9 +43,11 @@ class StaffBackend(ModelBackend):
     refused here, and `django.contrib.auth.get_user` still compares the session's password hash,
     so a changed password still ends the user's other sessions.
 
-    A user's permissions are read by ModelBackend's two queries, as Django builds them, but
-    compiled once a process: compiling them cost more than running them (issue 12). Superusers,
-    inactive users and object permissions take Django's own path."""
+    The first permission check of a request (every page makes one) fills both of ModelBackend's
+    per-user caches, the user's own permissions and their groups', from one statement: Django's
+    two queries as one UNION ALL, compiled once a process (compiling them cost more than running
+    them). ModelBackend then answers from those caches exactly as after its own two queries.
+    Superusers, inactive users and object permissions take Django's own path."""
 
     def get_user(self, user_id):
         store = sessions.reading.get()
@@ -48,18 +56,29 @@ class StaffBackend(ModelBackend):
             return super().get_user(user_id)
         return user if self.user_can_authenticate(user) else None
 
-    def _get_permissions(self, user_obj, obj, from_name):
-        cache_name = f"_{from_name}_perm_cache"
-        plain = user_obj.is_active and not user_obj.is_anonymous and not user_obj.is_superuser
-        if obj is not None or not plain or hasattr(user_obj, cache_name):
-            return super()._get_permissions(user_obj, obj, from_name)
+    def get_all_permissions(self, user_obj, obj=None):
+        if (
+            obj is None
+            and user_obj.is_active
+            and not user_obj.is_anonymous
+            and not user_obj.is_superuser
+            and not hasattr(user_obj, "_user_perm_cache")
+            and not hasattr(user_obj, "_group_perm_cache")
+        ):
+            self._read_permissions(user_obj)
+        return super().get_all_permissions(user_obj, obj)
+
+    def _read_permissions(self, user_obj) -> None:
         alias = router.db_for_read(Permission, instance=user_obj)
         connection = connections[alias]
-        sql = _permissions_statement(alias, connection.vendor, from_name)
+        sql = _permissions_statement(alias, connection.vendor)
         if sql is None:
-            return super()._get_permissions(user_obj, obj, from_name)
+            return  # ModelBackend reads them its own way
         with connection.cursor() as cursor:
-            cursor.execute(sql, [user_obj.pk])
-            found = {f"{app_label}.{codename}" for app_label, codename in cursor.fetchall()}
-        setattr(user_obj, cache_name, found)
-        return found
+            cursor.execute(sql, [_OWN, user_obj.pk, _GROUPS, user_obj.pk])
+            rows = cursor.fetchall()
+        granted = {_OWN: set(), _GROUPS: set()}
+        for source, app_label, codename in rows:
+            granted[source].add(f"{app_label}.{codename}")
+        user_obj._user_perm_cache = granted[_OWN]
+        user_obj._group_perm_cache = granted[_GROUPS]

@@ -150,11 +150,12 @@ def test_the_query_count_does_not_grow_with_activity(
 
     busy(2)
     admin_client_role.get(url)  # the content-type cache is then warm
-    # The session with its user (1), permissions, the page of rows, and the counts.
-    with django_assert_num_queries(5):
+    # The session with its user (1), permissions (own and groups', 1), the page of rows, and
+    # the counts.
+    with django_assert_num_queries(4):
         few = admin_client_role.get(url)
     assert len(_rows(few)) == 4
     busy(40)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         many = admin_client_role.get(url)
     assert len(_rows(many)) == ACTIVITY_PAGE_SIZE

@@ -115,10 +115,10 @@ def test_the_page_runs_a_fixed_number_of_queries(
 ):
     clinician_client.get(URL)
     # The session with its user (1; the second factor is in the session), the permission
-    # check (user and group permissions, 2), the report's three queries (plan
+    # check (user and group permissions in one query, 1), the report's three queries (plan
     # recommendations, visit recommendations, cards sent to EHRs). The session is saved at
     # most once a minute, not on every request.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = clinician_client.get(URL)
 
     assert response.status_code == 200
@@ -127,7 +127,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
     assert "CDS Hooks" in text
     for _ in range(3):
         make_conservative_episode()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert clinician_client.get(URL).status_code == 200
 
 

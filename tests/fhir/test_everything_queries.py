@@ -11,11 +11,12 @@ from .episodes import build_clinic_record
 
 pytestmark = pytest.mark.django_db
 
-# The session with its user (1; the second factor is in the session), permissions (2), the
-# patient (1), the chart-access insert (1), the record: encounters, care plans, their
-# recommendations, follow-ups with visits, visits' escalation cards, escalations, drafts (7).
+# The session with its user (1; the second factor is in the session), permissions (own and
+# groups', 1), the patient (1), the chart-access insert (1), the record: encounters, care plans,
+# their recommendations, follow-ups with visits, visits' escalation cards, escalations, drafts
+# (7).
 # The session is saved at most once a minute, not here.
-EVERYTHING_QUERIES = 12
+EVERYTHING_QUERIES = 11
 
 
 def _count(client, patient) -> tuple[int, list[str], int]:
@@ -45,9 +46,9 @@ def test_with_a_token_the_count_is_fixed_too(client, nurse, clinician, django_as
     patient = PatientFactory()
     build_clinic_record(patient, nurse=nurse, clinician=clinician)
     _, secret = issue_token(user=nurse, name="warehouse", issued_by=clinician)
-    # Token with its user (1), last use noted (1), permissions (2), patient (1), chart access (1),
+    # Token with its user (1), last use noted (1), permissions (1), patient (1), chart access (1),
     # the record (7); no session, so no second-factor device either.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(
             reverse("fhir:everything", args=[patient.pk]), HTTP_AUTHORIZATION=f"Bearer {secret}"
         )

@@ -134,19 +134,20 @@ def test_an_empty_registry_says_so(nurse_client):
 
 def test_list_query_count_does_not_grow_with_patients(nurse_client, django_assert_num_queries):
     # Includes one insert (the chart-access records of the patients the page shows) and the
-    # session read with its user. The whole registry is not counted; a search is (one more).
+    # session read with its user, and the permissions (own and groups', one query). The whole
+    # registry is not counted; a search is (one more).
     PatientFactory.create_batch(3)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         few = nurse_client.get(reverse("patients:list"))
     assert len(few.context["page"].object_list) == 3
     PatientFactory.create_batch(40)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         many = nurse_client.get(reverse("patients:list"))
     assert len(many.context["page"].object_list) == 25
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         last = nurse_client.get(reverse("patients:list"), {"page": 2})
     assert len(last.context["page"].object_list) == 18
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         found = nurse_client.get(reverse("patients:list"), {"q": "Family"})
     assert found.status_code == 200
     assert found.context["page"].paginator.count == 43

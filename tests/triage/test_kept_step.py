@@ -233,10 +233,10 @@ def test_a_discarded_draft_takes_its_kept_steps_with_it(nurse, draft):
 def test_a_step_page_looks_for_kept_answers_in_the_drafts_own_query(
     nurse_client, nurse, draft, django_assert_num_queries
 ):
-    """The session with its user, permissions (own and groups'), the draft (with
+    """The session with its user, permissions (own and groups', one query), the draft (with
     whether answers were kept for this user), and the chart-access record (its patient look-up
     and the insert)."""
     url = step_url(draft.token, "pain")
     nurse_client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert nurse_client.get(url).status_code == 200

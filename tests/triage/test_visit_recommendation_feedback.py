@@ -18,12 +18,12 @@ from triage.review.services import record_recommendation_feedback, void_follow_u
 
 pytestmark = pytest.mark.django_db
 
-# The session with its user (1), the clinician's permissions (2: user and
-# group), the follow-up with its encounter, patient, plan, visit and who recorded them (1), the
+# The session with its user (1), the clinician's permissions (1: user and group in one query),
+# the follow-up with its encounter, patient, plan, visit and who recorded them (1), the
 # visit's recommendations with their feedback and who marked it (1), the episode's visits (1),
 # the chart access: its patient and the insert (2). Whatever is marked, however many
 # recommendations.
-VISIT_PAGE_QUERIES = 8
+VISIT_PAGE_QUERIES = 7
 
 
 def _visited(nurse, *, pain_score: int = 6) -> FollowUp:
