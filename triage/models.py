@@ -896,22 +896,29 @@ class RecommendationFeedback(models.Model):
         return self.outcome == FeedbackOutcome.OVERRIDDEN
 
 
-class OutcomeDay(models.Model):
-    """A day of intakes (UTC) whose episodes are counted in `OutcomeTally`. Its row is the lock
-    held while that day's tallies are rebuilt, so two rebuilds of one day take turns."""
+class OutcomeBlock(models.Model):
+    """A block of `SIZE` consecutive encounter ids (`block * SIZE` up to the next block's first)
+    whose episodes are counted in `OutcomeTally`. Its row is the lock held while the block's
+    tallies are rebuilt, so two rebuilds of one block take turns. A block, not a day, is what a
+    write recounts: ids are given in order, so a block holds at most `SIZE` intakes however many
+    a day brings, and an encounter never leaves its block."""
 
-    intake_day = models.DateField(unique=True)
+    # Changing it needs a migration that rebuilds every tally (as `triage 0010` does).
+    SIZE = 64
+
+    block = models.PositiveBigIntegerField(unique=True)
 
     def __str__(self):
-        return f"Outcomes of intakes on {self.intake_day:%Y-%m-%d}"
+        return f"Outcomes of encounter block {self.block}"
 
 
 class OutcomeTally(models.Model):
-    """The outcome figures of one UTC day's episodes that first resolved on the same day of
-    their course (None: not resolved). Derived from the records, never edited by hand: every
-    service that changes an episode rebuilds its intake day's rows in the same transaction
-    (`triage.intake.services.refresh_outcome_tallies`)."""
+    """The outcome figures of one block's episodes of one UTC intake day that first resolved on
+    the same day of their course (None: not resolved). Derived from the records, never edited
+    by hand: every service that changes an episode rebuilds its block's rows in the same
+    transaction (`triage.intake.outcome_tallies.refresh_outcome_tallies`)."""
 
+    block = models.PositiveBigIntegerField()
     intake_day = models.DateField()
     first_resolved_day = models.PositiveSmallIntegerField(null=True)
     episodes = models.PositiveIntegerField()
@@ -922,7 +929,8 @@ class OutcomeTally(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["intake_day", "first_resolved_day"], name="outcometally_day_idx")
+            models.Index(fields=["intake_day", "first_resolved_day"], name="outcometally_day_idx"),
+            models.Index(fields=["block"], name="outcometally_block_idx"),
         ]
 
     def __str__(self):

@@ -3,7 +3,9 @@
 The reference below is the page's former computation (one pass over the episodes joined to
 their visits and escalations), kept here so the fast path is checked against it for many
 windows, in several time zones (where the clinic's day does not start at UTC midnight the
-window's edges are counted from the records), after edits made long after the intake.
+window's edges are counted from the records), after edits made long after the intake. Blocks
+of four encounters here (64 in the app), so the clinics below have days of several blocks and
+blocks of several days.
 """
 
 import datetime
@@ -11,6 +13,7 @@ import importlib
 import random
 import statistics
 import threading
+from collections import Counter
 from io import StringIO
 from types import SimpleNamespace
 
@@ -19,15 +22,18 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Min, Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
 from tests.conftest import make_user
 from tests.factories import (
+    EncounterFactory,
     EscalationFactory,
     UrgentEncounterFactory,
     make_conservative_episode,
+    make_red_flag_episode,
     visit_findings,
 )
 from triage.followup import services as followup_services
@@ -47,11 +53,22 @@ from triage.models import (
     Encounter,
     EncounterStatus,
     EpisodeStatus,
+    Escalation,
     EscalationOutcome,
+    FollowUp,
     FollowUpStatus,
+    OutcomeBlock,
     OutcomeTally,
 )
 from triage.review import services as review_services
+
+APP_BLOCK_SIZE = OutcomeBlock.SIZE
+SMALL_BLOCK_SIZE = 4
+
+
+@pytest.fixture(autouse=True)
+def _small_blocks(monkeypatch):
+    monkeypatch.setattr(OutcomeBlock, "SIZE", SMALL_BLOCK_SIZE)
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
@@ -283,6 +300,7 @@ def test_rebuilding_every_day_gives_what_the_services_kept(varied_clinic):
     # A bulk load that bypassed the services left wrong tallies behind: the rebuild mends them.
     OutcomeTally.objects.update(episodes=999)
     OutcomeTally.objects.create(
+        block=10**9,
         intake_day=datetime.date(2001, 1, 1),
         episodes=1,
         persistent=0,
@@ -294,14 +312,22 @@ def test_rebuilding_every_day_gives_what_the_services_kept(varied_clinic):
     assert sorted(OutcomeTally.objects.values_list(*columns), key=repr) == kept
 
 
-def test_the_migration_backfills_the_tallies_of_existing_episodes(varied_clinic):
-    columns = [field.name for field in OutcomeTally._meta.fields if field.name != "id"]
-    kept = sorted(OutcomeTally.objects.values_list(*columns), key=repr)
+def test_the_migration_counts_existing_episodes_in_the_apps_blocks(varied_clinic, monkeypatch):
     OutcomeTally.objects.all().delete()
-    apps.get_model("triage", "OutcomeDay").objects.all().delete()
-    migration = importlib.import_module("triage.migrations.0007_outcome_tallies")
-    migration.backfill_tallies(apps, SimpleNamespace(connection=connection))
-    assert sorted(OutcomeTally.objects.values_list(*columns), key=repr) == kept
+    OutcomeBlock.objects.all().delete()
+    migration = importlib.import_module("triage.migrations.0010_outcome_tally_blocks")
+    migration.backfill_block_tallies(apps, SimpleNamespace(connection=connection))
+    # The migration's block size is the app's: the services go on from what it counted.
+    assert migration.BLOCK_SIZE == APP_BLOCK_SIZE
+    monkeypatch.setattr(OutcomeBlock, "SIZE", APP_BLOCK_SIZE)
+    assert days_out_of_step() == []
+    counted = set(OutcomeTally.objects.values_list("block", flat=True))
+    assert set(OutcomeBlock.objects.values_list("block", flat=True)) == counted
+    assert counted == {episode.pk // APP_BLOCK_SIZE for episode in varied_clinic}
+    today = timezone.localdate()
+    assert clinic_outcomes(today=today, intake_from=None) == reference_outcomes(
+        today=today, intake_from=None, intake_to=None
+    )
 
 
 def test_outcomes_page_costs_one_statement_for_any_window(
@@ -321,9 +347,13 @@ def test_outcomes_page_costs_one_statement_for_any_window(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_visits_recorded_at_once_on_episodes_of_one_day_all_count():
+@pytest.mark.parametrize("block_size", [10**6, 1], ids=["one-block", "a-block-each"])
+def test_visits_recorded_at_once_on_episodes_of_one_day_all_count(block_size, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("row locks and concurrent writers need PostgreSQL")
+    # One block: the three rebuilds take turns on its lock. A block each: they run side by side
+    # and each replaces only its own rows of the day.
+    monkeypatch.setattr(OutcomeBlock, "SIZE", block_size)
     staff = make_user(roles.CLINICIAN)
     started = timezone.now() - datetime.timedelta(days=100)
     # Three writers: with the test's own connection, as many as the default pool holds.
@@ -351,7 +381,8 @@ def test_visits_recorded_at_once_on_episodes_of_one_day_all_count():
         thread.join()
 
     assert failures == []
-    # Each rebuild waited for the one before it and read what it committed.
+    # Each rebuild of a block waited for the one before it and read what it committed.
+    assert days_out_of_step() == []
     figures = clinic_outcomes(today=timezone.localdate(), intake_from=None)
     assert figures.resolved_ever == len(episodes)
     assert figures == reference_outcomes(
@@ -370,3 +401,148 @@ def test_the_command_finds_a_day_out_of_step_and_rebuilds_it(varied_clinic):
     output = StringIO()
     call_command("outcome_tallies", stdout=output)
     assert "match the records" in output.getvalue()
+
+
+def _day_blocks() -> tuple[Counter, Counter]:
+    """How many blocks each intake day's tallies come from, and how many days each block's."""
+    pairs = set(OutcomeTally.objects.values_list("intake_day", "block"))
+    return Counter(day for day, _ in pairs), Counter(block for _, block in pairs)
+
+
+def test_a_random_course_of_services_leaves_no_day_out_of_step(clinician):
+    chance = random.Random(31)  # noqa: S311 - test data, not security
+    now = timezone.now()
+    today = timezone.localdate()
+    # Few days, many intakes each: days of several blocks, and blocks of several days.
+    starts = [now - datetime.timedelta(days=days_ago) for days_ago in (60, 61, 75, 200)]
+
+    def intake():
+        occurred_at = chance.choice(starts) + datetime.timedelta(minutes=chance.randint(0, 600))
+        if chance.random() < 0.25:
+            make_red_flag_episode(occurred_at=occurred_at, fever=True)
+        else:
+            make_conservative_episode(
+                occurred_at=occurred_at, pain_score=chance.randint(2, 9), recorded_by=clinician
+            )
+
+    for _ in range(6):
+        intake()
+    actions = ["intake"] * 3 + ["visit"] * 3 + ["missed", "unscheduled", "void visit", "close"]
+    seen = Counter()
+    for step in range(90):
+        action = chance.choice([*actions, "void intake"] if step % 6 == 5 else actions)
+        live = Encounter.objects.filter(voided_at__isnull=True)
+        due = list(FollowUp.objects.open().filter(due_date__lte=today, encounter__in=live))
+        completed = list(
+            FollowUp.objects.filter(
+                status=FollowUpStatus.COMPLETED, voided_at__isnull=True, encounter__in=live
+            )
+        )
+        escalations = list(Escalation.objects.open().select_related("encounter"))
+        calm = list(live.exclude(escalations__in=Escalation.objects.open()))
+        if action == "intake":
+            intake()
+        elif action in ("visit", "missed") and due:
+            outcome = "missed" if action == "missed" else chance.choice([0, 1, 4, 6])
+            _record(chance.choice(due), outcome, staff=clinician)
+        elif action == "unscheduled" and calm:
+            episode = chance.choice(calm)
+            visit_day = timezone.localdate(episode.occurred_at) + datetime.timedelta(
+                days=chance.randint(1, 50)
+            )
+            followup_services.add_unscheduled_visit(
+                encounter=episode,
+                findings=visit_findings(min(visit_day, today), pain_score=chance.randint(0, 6)),
+                user=clinician,
+                now=timezone.now(),
+            )
+        elif action == "void visit" and completed:
+            review_services.void_follow_up(
+                follow_up=chance.choice(completed), user=clinician, reason="Wrong visit", now=now
+            )
+        elif action == "close" and escalations:
+            escalation = chance.choice(escalations)
+            followup_services.close_escalation(
+                escalation=escalation,
+                outcome=EscalationOutcome.SERIOUS_CAUSE_EXCLUDED,
+                note="Examined",
+                user=clinician,
+                now=timezone.now(),
+            )
+            if escalation.visit_id is None and chance.random() < 0.5:
+                followup_services.make_conservative_plan(
+                    encounter=escalation.encounter, user=clinician, now=timezone.now()
+                )
+        elif action == "void intake":
+            review_services.void_encounter(
+                encounter=chance.choice(list(live)),
+                user=clinician,
+                reason="Entered twice",
+                now=now,
+            )
+        else:
+            action = f"nothing ({action})"
+        seen[action] += 1
+        assert days_out_of_step() == [], f"step {step}: {action}"
+
+    assert clinic_outcomes(today=today, intake_from=None) == reference_outcomes(
+        today=today, intake_from=None, intake_to=None
+    )
+    # The course reached every service, and days of several blocks and blocks of several days.
+    assert {
+        "intake",
+        "visit",
+        "missed",
+        "unscheduled",
+        "void visit",
+        "close",
+        "void intake",
+    } <= set(seen), seen
+    blocks_a_day, days_a_block = _day_blocks()
+    assert max(blocks_a_day.values()) >= 3
+    assert max(days_a_block.values()) >= 2
+
+
+def test_a_refresh_recounts_its_own_block_and_reads_no_other(clinician):
+    occurred_at = timezone.now() - datetime.timedelta(days=70)
+    episodes = [
+        _episode(occurred_at + datetime.timedelta(minutes=minute), [], staff=clinician)
+        for minute in range(3 * SMALL_BLOCK_SIZE)
+    ]
+    day = occurred_at.astimezone(datetime.UTC).date()
+    block = episodes[0].pk // SMALL_BLOCK_SIZE
+    mine = [episode for episode in episodes if episode.pk // SMALL_BLOCK_SIZE == block]
+    others = [episode for episode in episodes if episode.pk // SMALL_BLOCK_SIZE != block]
+    assert len(mine) >= 2
+    assert len({episode.pk // SMALL_BLOCK_SIZE for episode in others}) >= 2
+    assert days_out_of_step() == []
+    # Around the services, on the same day: a visit missed in the block and one in another
+    # block, and an intake added (a newer id: never in the first block).
+    for episode in (mine[-1], others[0]):
+        episode.follow_ups.filter(plan_day=14).update(
+            status=FollowUpStatus.MISSED, status_reason="Did not attend"
+        )
+    added = EncounterFactory(occurred_at=occurred_at, recorded_by=clinician)
+    assert added.pk // SMALL_BLOCK_SIZE != block
+    columns = [field.name for field in OutcomeTally._meta.fields if field.name != "id"]
+    elsewhere = OutcomeTally.objects.exclude(block=block).order_by().values_list(*columns)
+    untouched = sorted(elsewhere, key=repr)
+
+    with CaptureQueriesContext(connection) as captured:
+        refresh_outcome_tallies(encounters=[mine[0]])
+
+    # The block made and locked, its rows deleted, counted afresh and stored.
+    assert len(captured.captured_queries) == 3
+    # Its own block counts the missed visit; no other block's rows were touched, and neither
+    # the other block's missed visit nor the added intake was read.
+    assert (
+        sum(OutcomeTally.objects.filter(block=block).values_list("visits_missed", flat=True)) == 1
+    )
+    assert sorted(elsewhere, key=repr) == untouched
+    assert days_out_of_step() == [day]
+    refresh_outcome_tallies(encounters=[others[0], added])
+    assert days_out_of_step() == []
+    today = timezone.localdate()
+    assert clinic_outcomes(today=today, intake_from=None) == reference_outcomes(
+        today=today, intake_from=None, intake_to=None
+    )

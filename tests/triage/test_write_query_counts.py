@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db
 # relaxant's last start (the form); the episode locked with its plan and patient, the follow-up
 # locked with whether an escalation is open; the visit record; the follow-up saved and its
 # history row; the episode's status and its history row; the episode's missed medicine reviews
-# marked; the intake day made and locked, its tallies deleted, counted afresh and stored.
-VISIT_POST_QUERIES = 17 + 2
+# marked; the episode's outcome block made and locked, its tallies deleted, and counted afresh
+# into new rows (one INSERT ... SELECT).
+VISIT_POST_QUERIES = 16 + 2
 # The engine's cards for the visit, when it gives any, are one INSERT more (however many).
 VISIT_CARDS_INSERT = 1
 # A visit that opens an escalation writes it and its history row.
@@ -34,10 +35,10 @@ VISIT_ESCALATION_INSERTS = 2
 # The session with its user, two permission look-ups; the draft with its patient, the patient
 # step's check of its patient; the draft locked with its patient; the encounter in its own
 # savepoint (SAVEPOINT, INSERT, history row, RELEASE); the plan, its cards, its visits and their
-# history rows; the intake day made and locked, its tallies deleted, counted afresh and stored;
-# the draft's kept steps and the draft deleted. (An earlier submit of the token is looked for
-# only when the draft is gone.)
-INTAKE_SUBMIT_QUERIES = 20 + 2
+# history rows; the episode's outcome block made and locked, its tallies deleted, and counted
+# afresh into new rows; the draft's kept steps and the draft deleted. (An earlier submit of the
+# token is looked for only when the draft is gone.)
+INTAKE_SUBMIT_QUERIES = 19 + 2
 
 
 def _explained(captured, expected: int, why: str) -> str:
@@ -108,7 +109,7 @@ def test_a_visit_that_opens_an_escalation_writes_it_and_its_cards(nurse_client):
 
 
 def test_an_intake_submit_costs_a_fixed_number_of_queries(nurse_client):
-    # Another episode the same day: the day's recount is one statement however many it holds.
+    # Another episode the same day, in the same block: the recount is one statement.
     make_conservative_episode(occurred_at=timezone.now())
     token = fill_intake(nurse_client, PatientFactory())
     digest = nurse_client.get(step_url(token, "review")).context["digest"]

@@ -1,23 +1,25 @@
-"""Keeping the outcomes page's per-day tallies equal to the records they count.
+"""Keeping the outcomes page's tallies equal to the records they count.
 
-`OutcomeTally` holds, for each UTC day of intakes, the outcome figures of that day's episodes
-grouped by the course day of first resolution, so the outcomes page sums a few hundred small
-rows instead of reading every episode with its visits. Every service that changes an episode
-(intake, visit recorded or missed, escalation closed, conservative plan, void) calls
-`refresh_outcome_tallies` in its own transaction, which rebuilds the whole day from the records
-rather than adding a difference: a day is never more wrong than its last rebuild, and any write
-to it puts it right. This module sits in the intake stage because that is the lowest stage that
-writes episodes; follow-up and review call it too.
+`OutcomeTally` holds, for each block of `OutcomeBlock.SIZE` consecutive encounter ids and each
+UTC day of intakes in it, the outcome figures of those episodes grouped by the course day of
+first resolution, so the outcomes page sums a few thousand small rows instead of reading every
+episode with its visits. Every service that changes an episode (intake, visit recorded or
+missed, escalation closed, conservative plan, void) calls `refresh_outcome_tallies` in its own
+transaction, which rebuilds the episode's whole block from the records rather than adding a
+difference: a block is never more wrong than its last rebuild, and any write to it puts it
+right. The unit is a block of ids, not a day, so a rebuild reads at most `SIZE` episodes by
+primary key however many intakes their day holds. This module sits in the intake stage because
+that is the lowest stage that writes episodes; follow-up and review call it too.
 """
 
 import datetime
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connections, transaction
+from django.db.models import ExpressionWrapper, F, PositiveBigIntegerField, Q
 from django.db.models.functions import TruncDate
 
-from triage.models import Encounter, OutcomeDay, OutcomeTally
+from triage.models import Encounter, OutcomeBlock, OutcomeTally
 
 
 def intake_day(occurred_at: datetime.datetime) -> datetime.date:
@@ -30,61 +32,97 @@ def utc_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
 
 
-def _tally_rows(encounters) -> list[OutcomeTally]:
-    """The tallies of `encounters`, per UTC intake day, in one statement."""
-    rows = encounters.outcome_tallies(intake_day=TruncDate("occurred_at", tzinfo=datetime.UTC))
-    return [OutcomeTally(**row) for row in rows]
+def _encounter_block() -> ExpressionWrapper:
+    """An encounter's block, in SQL (integer division of its id)."""
+    return ExpressionWrapper(F("pk") / OutcomeBlock.SIZE, output_field=PositiveBigIntegerField())
 
 
-def _rebuild_days(days: list[datetime.date], encounters) -> int:
-    # One statement makes the missing day rows and locks every day (rows taken in day order,
-    # so two rebuilds never deadlock) before the records are read: a rebuild waiting here
-    # reads, once it has the lock, whatever the one before it committed.
-    OutcomeDay.objects.bulk_create(
-        [OutcomeDay(intake_day=day) for day in days],
-        update_conflicts=True,
-        unique_fields=["intake_day"],
-        update_fields=["intake_day"],
+def _grouped(encounters):
+    """The tallies of `encounters` per block and UTC intake day, as one statement."""
+    return encounters.outcome_tallies(
+        block=_encounter_block(), intake_day=TruncDate("occurred_at", tzinfo=datetime.UTC)
     )
-    OutcomeTally.objects.filter(intake_day__in=days).delete()
-    wanted = set(days)
-    rows = [row for row in _tally_rows(encounters) if row.intake_day in wanted]
-    OutcomeTally.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+
+
+def _tally_rows(encounters) -> list[OutcomeTally]:
+    return [OutcomeTally(**row) for row in _grouped(encounters)]
+
+
+def _runs(blocks: list[int]) -> list[tuple[int, int]]:
+    """Sorted blocks as runs of consecutive ones, (first, last)."""
+    runs: list[tuple[int, int]] = []
+    for block in blocks:
+        if runs and runs[-1][1] + 1 == block:
+            runs[-1] = (runs[-1][0], block)
+        else:
+            runs.append((block, block))
+    return runs
+
+
+def _store_counted(encounters) -> int:
+    """Count `encounters` into new tally rows in the database itself (INSERT ... SELECT of the
+    ORM's own statement, its values still parameters); returns the rows stored."""
+    counted = _grouped(encounters)
+    compiler = counted.query.get_compiler(using=counted.db)
+    select, params = compiler.as_sql()
+    connection = connections[counted.db]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(alias) for _, _, alias in compiler.select)
+    table = quote(OutcomeTally._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
+        return cursor.rowcount
+
+
+def _rebuild_blocks(blocks: list[int]) -> int:
+    if not blocks:
+        return 0
+    # One statement makes the missing block rows and locks every block (rows taken in block
+    # order, so two rebuilds never deadlock) before the records are read: a rebuild waiting
+    # here reads, once it has the lock, whatever the one before it committed.
+    OutcomeBlock.objects.bulk_create(
+        [OutcomeBlock(block=block) for block in blocks],
+        update_conflicts=True,
+        unique_fields=["block"],
+        update_fields=["block"],
+    )
+    in_tallies, in_encounters = Q(), Q()
+    for first, last in _runs(blocks):
+        in_tallies |= Q(block__range=(first, last))
+        # By primary key: a block's rows, never its days' other intakes.
+        in_encounters |= Q(pk__gte=first * OutcomeBlock.SIZE, pk__lt=(last + 1) * OutcomeBlock.SIZE)
+    OutcomeTally.objects.filter(in_tallies).delete()
+    return _store_counted(Encounter.objects.filter(in_encounters))
 
 
 @transaction.atomic(savepoint=False)
 def refresh_outcome_tallies(*, encounters: Iterable[Encounter]) -> None:
-    """Rebuild the tallies of the intake days of `encounters` from the records (call it after
-    the episode's last write in the transaction)."""
-    days = sorted({intake_day(encounter.occurred_at) for encounter in encounters})
-    if not days:
-        return
-    within = Q()
-    for day in days:
-        within |= Q(
-            occurred_at__gte=utc_midnight(day),
-            occurred_at__lt=utc_midnight(day + datetime.timedelta(days=1)),
-        )
-    _rebuild_days(days, Encounter.objects.filter(within))
+    """Rebuild the tallies of the blocks of `encounters` from the records (call it after the
+    episode's last write in the transaction)."""
+    blocks = sorted({encounter.pk // OutcomeBlock.SIZE for encounter in encounters})
+    if blocks:
+        _rebuild_blocks(blocks)
 
 
 @transaction.atomic
 def rebuild_all_outcome_tallies() -> int:
-    """Rebuild every day's tallies (after a bulk load that bypassed the services, and in the
-    migration that added them); returns the number of tally rows."""
-    by_day = TruncDate("occurred_at", tzinfo=datetime.UTC)
-    days = set(
-        Encounter.objects.order_by().annotate(day=by_day).values_list("day", flat=True).distinct()
+    """Rebuild every block's tallies (after a bulk load that bypassed the services); returns the
+    number of tally rows."""
+    blocks = set(
+        Encounter.objects.order_by()
+        .annotate(b=_encounter_block())
+        .values_list("b", flat=True)
+        .distinct()
     )
-    days |= set(OutcomeDay.objects.values_list("intake_day", flat=True))
-    days |= set(OutcomeTally.objects.order_by().values_list("intake_day", flat=True).distinct())
-    return _rebuild_days(sorted(days), Encounter.objects.all())
+    blocks |= set(OutcomeBlock.objects.values_list("block", flat=True))
+    blocks |= set(OutcomeTally.objects.order_by().values_list("block", flat=True).distinct())
+    return _rebuild_blocks(sorted(blocks))
 
 
 def _key(tally: OutcomeTally) -> tuple:
     return (
         tally.intake_day,
+        tally.block,
         tally.first_resolved_day,
         int(tally.episodes),
         int(tally.persistent),
