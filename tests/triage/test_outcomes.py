@@ -117,14 +117,14 @@ def test_outcomes_page_shows_the_last_twelve_months_unless_asked(known_clinic, c
 def test_outcomes_page_costs_the_same_queries_for_any_number_of_episodes(
     known_clinic, clinician_client, django_assert_num_queries
 ):
-    # The session with its user, two permission look-ups, one statement for
-    # every figure (the session is saved at most once a minute, not on every request).
-    with django_assert_num_queries(4):
+    # The session with its user, the permissions (one statement), one statement
+    # for every figure (the session is saved at most once a minute, not on every request).
+    with django_assert_num_queries(3):
         response = clinician_client.get(reverse("triage:outcomes"))
     assert response.context["figures"].episodes == 4
     staff = UserFactory()
     for days_ago in (70, 80, 90):
         _episode(days_ago, [5, 1], staff=staff)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = clinician_client.get(reverse("triage:outcomes"))
     assert response.context["figures"].episodes == 7

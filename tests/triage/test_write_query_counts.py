@@ -21,24 +21,24 @@ from triage.models import Encounter, EpisodeStatus, VisitRecord
 
 pytestmark = pytest.mark.django_db
 
-# The session with its user, two permission look-ups; the follow-up with its episode, the
+# The session with its user, the permissions (one statement); the follow-up with its episode, the
 # relaxant's last start (the form); the episode locked with its plan and patient, the follow-up
 # locked with whether an escalation is open; the visit record; the follow-up saved and its
 # history row; the episode's status and its history row; the episode's missed medicine reviews
 # marked; the episode's outcome block made and locked, its tallies deleted, and counted afresh
 # into new rows (one INSERT ... SELECT).
-VISIT_POST_QUERIES = 16 + 2
+VISIT_POST_QUERIES = 15 + 2
 # The engine's cards for the visit, when it gives any, are one INSERT more (however many).
 VISIT_CARDS_INSERT = 1
 # A visit that opens an escalation writes it and its history row.
 VISIT_ESCALATION_INSERTS = 2
-# The session with its user, two permission look-ups; the draft with its patient, the patient
-# step's check of its patient; the draft locked with its patient; the encounter in its own
+# The session with its user, the permissions (one statement); the draft with its patient, the
+# patient step's check of its patient; the draft locked with its patient; the encounter in its own
 # savepoint (SAVEPOINT, INSERT, history row, RELEASE); the plan, its cards, its visits and their
 # history rows; the episode's outcome block made and locked, its tallies deleted, and counted
 # afresh into new rows; the draft's kept steps and the draft deleted. (An earlier submit of the
 # token is looked for only when the draft is gone.)
-INTAKE_SUBMIT_QUERIES = 19 + 2
+INTAKE_SUBMIT_QUERIES = 18 + 2
 
 
 def _explained(captured, expected: int, why: str) -> str:
