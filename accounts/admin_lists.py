@@ -21,7 +21,8 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 COUNT_CAP = 10_000
@@ -81,11 +82,26 @@ class _ListColumnsChangeList(ChangeList):
         queryset = super().get_queryset(request, exclude_parameters)
         return queryset.defer(*self.model_admin.list_defer)
 
+    def get_results(self, request):
+        super().get_results(request)
+        only = self.model_admin.list_only
+        if only:
+            # The page's rows only: an action's records (cl.get_queryset) stay whole.
+            self.result_list = (
+                self.result_list.select_related(None)
+                .select_related(*self.list_select_related)
+                .only(*only)
+            )
+
 
 class ListColumnsMixin:
     """Big admin lists: estimated counts, and rows without the columns the list never shows."""
 
     list_defer: tuple[str, ...] = ()
+    # Or the only columns the page's rows read (its columns, each row's name and the patient
+    # its chart-access record names), through `list_select_related` alone: a wide row (an
+    # encounter has over 70 columns) costs the database, the driver and the model to load.
+    list_only: tuple[str, ...] = ()
     list_per_page = LIST_PER_PAGE
     # Django's change list, its rows drawn by accounts/templatetags/admin_rows.py.
     change_list_template = "admin/lists/change_list.html"
@@ -96,10 +112,10 @@ class ListColumnsMixin:
         return _ListColumnsChangeList
 
     def action_checkbox(self, obj):
-        # What Django's CheckboxInput renders for the row, without a template per row.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            ACTION_CHECKBOX_NAME,
-            obj.pk,
-            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        # What Django's CheckboxInput renders for the row, without a template per row (the
+        # label's words are the translation's, the record's name escaped into them).
+        label = gettext("Select this object for an action - {}").format(escape(str(obj)))
+        return mark_safe(  # noqa: S308 (the name and the key are escaped)
+            f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{escape(obj.pk)}"'
+            f' class="action-select" aria-label="{label}">'
         )

@@ -9,7 +9,6 @@ import datetime
 from django.contrib import admin
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -40,11 +39,13 @@ from triage.review.admin_columns import (
     feedback_column,
     flag_labels,
     patient_column,
+    patient_column_fields,
     record_link,
     red_flags_column,
 )
 from triage.review.admin_encounters import VoidedFilter
 from triage.review.display import follow_up_label
+from triage.templatetags.pk_urls import pk_url
 
 UPCOMING_DAYS = 7
 
@@ -162,6 +163,15 @@ class FollowUpAdmin(
     list_select_related = ["encounter__patient", "visit"]
     list_filter = [DueFilter, "status", VoidedFilter, "encounter__pathway"]
     list_defer = ("visit__input_facts", "visit__note", "encounter__void_reason", "void_reason")
+    list_only = (
+        "due_date",
+        "purpose",
+        "status",
+        "voided_at",
+        "encounter__patient",
+        *patient_column_fields("encounter__patient"),
+        "visit__outcome_status",
+    )
     search_fields = ["encounter__patient__mrn"]
     search_help_text = "Search by record number."
     ordering = ["due_date", "pk"]
@@ -207,7 +217,8 @@ class FollowUpAdmin(
             visit = follow_up.visit
         except ObjectDoesNotExist:
             return "–"
-        url = reverse("admin:triage_visitrecord_change", args=[visit.pk])
+        # The address is reversed once per process (pk_url), not once a row.
+        url = pk_url("admin:triage_visitrecord_change", visit.pk)
         return format_html('<a href="{}">{}</a>', url, episode_status_label(visit.outcome_status))
 
     @admin.display(description="voided")
@@ -239,6 +250,18 @@ class EscalationAdmin(
     # A date range ("opened_at"), not date_hierarchy: its drill-down reads every row.
     list_filter = [EscalationStateFilter, "priority", "outcome", "opened_at"]
     list_defer = ("outcome_note", "visit__input_facts", "visit__note")
+    list_only = (
+        "opened_at",
+        "priority",
+        "red_flags",
+        "outcome",
+        "closed_at",
+        "encounter__voided_at",
+        "encounter__patient",
+        *patient_column_fields("encounter__patient"),
+        "visit__day",
+        "closed_by__username",
+    )
     search_fields = ["encounter__patient__mrn"]
     search_help_text = "Search by record number."
     history_list_display = ["outcome", "closed_at"]
@@ -284,7 +307,7 @@ class EscalationAdmin(
         # Closing is a clinical record made in the app (triage:escalation_close), not here.
         if not escalation.is_open or escalation.encounter.voided_at is not None:
             return ""
-        url = reverse("triage:escalation_close", args=[escalation.pk])
+        url = pk_url("triage:escalation_close", escalation.pk)
         return format_html('<a href="{}">Record the outcome</a>', url)
 
 
@@ -369,6 +392,16 @@ class VisitRecordAdmin(
         "visit_date",
     ]
     list_defer = ("input_facts", "note", "follow_up__void_reason")
+    list_only = (
+        "visit_date",
+        "day",
+        "pain_score",
+        "global_change",
+        "outcome_status",
+        "ruleset",
+        "follow_up__encounter__patient",
+        *patient_column_fields("follow_up__encounter__patient"),
+    )
     search_fields = ["follow_up__encounter__patient__mrn"]
     search_help_text = "Search by record number."
     readonly_fields = [

@@ -5,12 +5,12 @@ import json
 
 from django.contrib import admin
 from django.core.exceptions import ObjectDoesNotExist
-from django.urls import reverse
 from django.utils.html import format_html
 
 from triage.guideline import FACT_SPECS
 from triage.models import Recommendation
 from triage.review.display import encounter_label
+from triage.templatetags.pk_urls import pk_url
 
 
 def flag_labels(keys) -> str:
@@ -23,9 +23,7 @@ def badge(css_class: str, text: str) -> str:
 
 
 def record_link(record, label: str) -> str:
-    url = reverse(
-        f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk]
-    )
+    url = pk_url(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", record.pk)
     return format_html('<a href="{}">{}</a>', url, label)
 
 
@@ -54,6 +52,11 @@ def patient_column(path: str):
         return record.display_name_and_mrn
 
     return patient_name
+
+
+def patient_column_fields(path: str) -> tuple[str, ...]:
+    """The columns `patient_column(path)` reads, for a list's `list_only`."""
+    return (f"{path}__family_name", f"{path}__given_name", f"{path}__mrn")
 
 
 @admin.display(description="encounter")

@@ -33,7 +33,13 @@ from triage.models import (
 )
 from triage.review import services as review
 from triage.review.admin_actions import NamedRecordAdminMixin, SignOffAdminMixin, VoidAdminMixin
-from triage.review.admin_columns import badge, flag_labels, patient_column, red_flags_column
+from triage.review.admin_columns import (
+    badge,
+    flag_labels,
+    patient_column,
+    patient_column_fields,
+    red_flags_column,
+)
 from triage.review.display import encounter_summary, yes_no
 
 _PRESENTING_PAIN_FIELDS = [
@@ -196,6 +202,19 @@ class EncounterAdmin(
     ]
     # The rows carry what the list shows: not the stored plan's facts (a JSON document each).
     list_defer = ("care_plan__input_facts", "void_reason")
+    # What the rows show (the review state reads the void, review and pathway columns).
+    list_only = (
+        "occurred_at",
+        "pathway",
+        "episode_status",
+        "status",
+        "needs_review",
+        "reviewed_at",
+        "voided_at",
+        "patient",
+        *patient_column_fields("patient"),
+        "care_plan__red_flags",
+    )
     search_fields = ["patient__mrn"]
     search_help_text = "Search by record number."
     actions = ["sign_off_selected", "void_selected"]
