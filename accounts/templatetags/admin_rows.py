@@ -4,11 +4,14 @@ Django works out, for every cell of every row, which field or display method its
 its CSS class and empty value, and for every row the change link through `reverse()` and the
 list's kept filters: at 50 rows of 5-11 columns that was a third of a list page's time. Here
 each column is worked out once per page, and the change link's address once, with each row's
-key put in. Lists Django draws differently (editable, in a pop-up, by `to_field`) and columns
-that are neither a model field nor a method of the admin go through Django's own code.
+key put in; a row's cells come joined in one piece of HTML, so the template writes one item a
+row instead of one a cell (the same HTML). Lists Django draws differently (editable, in a
+pop-up, by `to_field`) and columns that are neither a model field nor a method of the admin
+go through Django's own code.
 `tests/test_admin_rows.py` draws every list that uses it both ways and compares them.
 """
 
+import contextlib
 import datetime
 
 from django import template
@@ -30,13 +33,15 @@ from django.contrib.admin.utils import (
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
 # Stands for a row's primary key in the change link's address, worked out once per page.
 _ROW_KEY = "upright-row-key"
+# Texts display_for_value shows as they are (str() of one is itself).
+_TEXT = (str, SafeString)
 
 
 class _Column:
@@ -48,7 +53,7 @@ class _Column:
         self.links, self.tag = links, tag
         self.empty = self.missing = model_admin.get_empty_value_display()
         self.classes = [f"field-{_coerce_field_name(name, index)}"]
-        self.field = self.display = None
+        self.field = self.display = self.choices = None
         self.boolean = False
         self.generic = False  # a column only Django's own code draws
         try:
@@ -66,7 +71,6 @@ class _Column:
                 return
             self.empty = getattr(self.display, "empty_value_display", self.empty)
             self.boolean = getattr(self.display, "boolean", False)
-        self.checkbox = name == "action_checkbox"
         field = self.field
         self.plain = field is None or field.auto_created
         self.related = not self.plain and isinstance(field.remote_field, models.ManyToOneRel)
@@ -74,23 +78,36 @@ class _Column:
             field, (models.DateField, models.TimeField, models.ForeignKey)
         ):
             self.classes = [*self.classes, "nowrap"]
+        if not self.plain and not self.related and getattr(field, "flatchoices", None):
+            with contextlib.suppress(TypeError):  # list-like choices: Django's own code
+                self.choices = dict(field.flatchoices)
+        # The cell's class attribute: a display method's date also gets "nowrap"; a missing
+        # related row only the column's own class.
+        own = "action-checkbox" if name == "action_checkbox" else " ".join(self.classes)
+        self.attr = f' class="{own if self.plain else " ".join(self.classes)}"'
+        self.dated_attr = f' class="{own} nowrap"'
+        self.missing_attr = f' class="{self.classes[0]}"'
 
     def cell(self, record):
-        """(CSS classes, shown value) for one row, as Django works them out."""
+        """(class attribute, shown value) for one row, as Django works them out."""
         try:
             value = self.display(record) if self.display else getattr(record, self.name)
         except ObjectDoesNotExist:
-            return self.classes[:1], self.missing
+            return self.missing_attr, self.missing
         if isinstance(value, str) and value.strip() == "":
             value = ""
         if self.plain:
-            classes = ["action-checkbox"] if self.checkbox else self.classes
-            if isinstance(value, (datetime.date, datetime.time)):
-                classes = [*classes, "nowrap"]
-            return classes, display_for_value(value, self.empty, self.boolean)
+            dated = isinstance(value, (datetime.date, datetime.time))
+            attr = self.dated_attr if dated else self.attr
+            if value and value.__class__ in _TEXT and not self.boolean:
+                return attr, value  # what display_for_value gives a text: str(value)
+            return attr, display_for_value(value, self.empty, self.boolean)
         if self.related:
-            return self.classes, self.empty if value is None else value
-        return self.classes, display_for_field(value, self.field, self.empty, self.links)
+            return self.attr, self.empty if value is None else value
+        if self.choices is not None:
+            with contextlib.suppress(TypeError):  # an unhashable value: Django's own code
+                return self.attr, self.choices.get(value, self.empty)
+        return self.attr, display_for_field(value, self.field, self.empty, self.links)
 
 
 def _columns(change_list) -> list[_Column]:
@@ -120,21 +137,22 @@ def _change_url(change_list) -> str:
     return add_preserved_filters(kept, url)
 
 
-def _items(change_list, columns, change_url: str, record):
+def _row(columns, change_url: str, key: int, record) -> SafeString:
+    """One row's cells as one piece of HTML: what Django's cells give, joined."""
+    cells = []
     for column in columns:
-        classes, shown = column.cell(record)
-        row_class = mark_safe(f' class="{" ".join(classes)}"')  # noqa: S308 (class names)
-        if not column.links:
-            yield format_html("<td{}>{}</td>", row_class, shown)
-            continue
-        key = getattr(record, change_list.pk_attname)
-        url = change_url.replace(_ROW_KEY, str(key), 1)
-        link = format_html('<a href="{}"{}>{}</a>', url, "", shown)
-        yield format_html("<{}{}>{}</{}>", column.tag, row_class, link, column.tag)
+        attr, shown = column.cell(record)
+        shown = conditional_escape(shown)
+        if column.links:
+            url = change_url.replace(_ROW_KEY, str(key), 1)
+            cells.append(f'<{column.tag}{attr}><a href="{url}">{shown}</a></{column.tag}>')
+        else:
+            cells.append(f"<td{attr}>{shown}</td>")
+    return mark_safe("".join(cells))  # noqa: S308 (every value escaped above)
 
 
 def rows(change_list):
-    """Each row of the page as Django's `results()` yields it."""
+    """Each row of the page as Django's `results()` yields it, its cells joined in one item."""
     if change_list.formset or change_list.is_popup or change_list.to_field:
         return [
             ResultList(None, items_for_result(change_list, r, None))
@@ -142,17 +160,17 @@ def rows(change_list):
         ]
     columns = _columns(change_list)
     try:
-        change_url = _change_url(change_list)
+        change_url = conditional_escape(_change_url(change_list))
     except NoReverseMatch:
         change_url = None
     generic = change_url is None or any(column.generic for column in columns)
     drawn = []
     for record in change_list.result_list:
-        whole_key = isinstance(getattr(record, change_list.pk_attname), int)
-        if generic or not whole_key:
+        key = getattr(record, change_list.pk_attname)
+        if generic or not isinstance(key, int):
             drawn.append(ResultList(None, items_for_result(change_list, record, None)))
         else:
-            drawn.append(ResultList(None, _items(change_list, columns, change_url, record)))
+            drawn.append(ResultList(None, [_row(columns, change_url, key, record)]))
     return drawn
 
 
