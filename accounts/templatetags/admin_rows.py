@@ -81,6 +81,13 @@ class _Column:
         if not self.plain and not self.related and getattr(field, "flatchoices", None):
             with contextlib.suppress(TypeError):  # list-like choices: Django's own code
                 self.choices = dict(field.flatchoices)
+        # A day is written the same way on every row that has it (a list ordered by a date
+        # repeats it): worked out once per page and day.
+        self.days = (
+            {}
+            if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
+            else None
+        )
         # The cell's class attribute: a display method's date also gets "nowrap"; a missing
         # related row only the column's own class.
         own = "action-checkbox" if name == "action_checkbox" else " ".join(self.classes)
@@ -107,6 +114,10 @@ class _Column:
         if self.choices is not None:
             with contextlib.suppress(TypeError):  # an unhashable value: Django's own code
                 return self.attr, self.choices.get(value, self.empty)
+        if self.days is not None:
+            if value not in self.days:
+                self.days[value] = display_for_field(value, self.field, self.empty, self.links)
+            return self.attr, self.days[value]
         return self.attr, display_for_field(value, self.field, self.empty, self.links)
 
 
