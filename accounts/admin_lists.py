@@ -3,7 +3,8 @@
 - `EstimatedCountPaginator`: one statement counts at most COUNT_CAP + 1 rows of the filtered
   list; past that, the page count comes from PostgreSQL's own row estimate for the table
   (`pg_class.reltuples`) when the list is unfiltered, and stops at the cap when it is filtered.
-  A list never counts a big table in full, and always costs the same one query.
+  An unfiltered list of a table estimated past the cap is not counted at all. A list never
+  counts a big table in full, and always costs the same one query.
 - `choices_filter`: a sidebar filter whose choices come from code (the engine's codes, the
   model's choices), where Django's default for a plain text column would run
   `SELECT DISTINCT` over the whole table on every page.
@@ -48,12 +49,19 @@ class EstimatedCountPaginator(Paginator):
             return 0
         unfiltered = not queryset.query.where
         with connection.cursor() as cursor:
+            # An unfiltered list of a table PostgreSQL already estimates past the cap shows
+            # that estimate without counting (CASE leaves the count's subquery unrun): past
+            # the cap it is the estimate that is shown anyway.
             cursor.execute(
-                f"SELECT (SELECT COUNT(*) FROM ({inner}) AS capped),"  # noqa: S608
-                " (SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass)",
-                [*params, queryset.model._meta.db_table],
+                "SELECT estimate, CASE WHEN %s AND estimate > %s THEN NULL"  # noqa: S608
+                f" ELSE (SELECT COUNT(*) FROM ({inner}) AS capped) END"
+                " FROM (SELECT reltuples::bigint AS estimate FROM pg_class"
+                " WHERE oid = %s::regclass) AS table_size",
+                [unfiltered, COUNT_CAP, *params, queryset.model._meta.db_table],
             )
-            exact, estimate = cursor.fetchone()
+            estimate, exact = cursor.fetchone()
+        if exact is None:
+            return estimate
         if exact <= COUNT_CAP:
             return exact
         return max(exact, estimate or 0) if unfiltered else exact

@@ -51,6 +51,22 @@ def test_past_the_cap_an_unfiltered_list_shows_the_tables_estimate(admin_client_
     assert searched.context["cl"].result_count == 3
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="estimates are PostgreSQL's")
+def test_an_unfiltered_list_estimated_past_the_cap_is_not_counted(admin_client_role, monkeypatch):
+    """Past the cap an unfiltered list shows the table's estimate, so it does not count at all:
+    rows gone since the last ANALYZE still show in the estimate (a count would see them go)."""
+    monkeypatch.setattr(admin_lists, "COUNT_CAP", 2)
+    ChartAccessFactory.create_batch(6)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE patients_chartaccess")
+    ChartAccess.objects.filter(pk__in=ChartAccess.objects.values("pk")[:5]).delete()
+    unfiltered = admin_client_role.get(CHART_ACCESSES)
+    assert unfiltered.context["cl"].result_count == 6
+    # Estimated at or under the cap, the list is counted: exactly, as before.
+    monkeypatch.setattr(admin_lists, "COUNT_CAP", 6)
+    assert admin_client_role.get(CHART_ACCESSES).context["cl"].result_count == 1
+
+
 @pytest.mark.parametrize(
     ("model", "factory"),
     [(ChartAccess, ChartAccessFactory), (FollowUp, FollowUpFactory)],
