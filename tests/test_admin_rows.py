@@ -9,7 +9,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import results
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.admin_lists import ListColumnsMixin
 from accounts.templatetags.admin_rows import rows
@@ -23,6 +23,7 @@ from tests.factories import (
     UrgentEncounterFactory,
     VisitRecordFactory,
 )
+from triage.models import Encounter, Escalation, FollowUp
 from triage.review.services import record_recommendation_feedback
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +109,21 @@ def test_the_page_is_the_one_django_draws(admin_client, admin_user, model, monke
     assert 'id="result_list"' in ours  # a table of rows, not an empty list
     ours, djangos = TOKEN.sub("", ours).splitlines(), TOKEN.sub("", djangos).splitlines()
     assert ours == djangos, "\n".join(difflib.unified_diff(djangos, ours, lineterm=""))
+
+
+@pytest.mark.parametrize("model", [Encounter, Escalation, FollowUp], ids=lambda m: m._meta.label)
+def test_dates_are_written_for_the_time_zone_and_language_they_are_shown_in(
+    admin_client, admin_user, model
+):
+    """Dates and times are formatted once a process: a text kept from one time zone or
+    language must not be shown in another."""
+    _clinic(admin_user)
+    response = admin_client.get(_url(model), {"due": "all"} if model is FollowUp else {})
+    change_list = response.context["cl"]
+    shown = set()
+    for zone, language in [("UTC", "en"), ("Pacific/Auckland", "en"), ("UTC", "fr"), ("UTC", "en")]:
+        with timezone.override(zone), translation.override(language):
+            ours = ["".join(row) for row in rows(change_list)]
+            assert ours == ["".join(row) for row in results(change_list)]
+            shown.add(tuple(ours))
+    assert len(shown) >= 2, "another language writes other dates: the check must see them"
