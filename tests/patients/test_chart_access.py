@@ -6,6 +6,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -209,3 +211,19 @@ def test_the_discard_question_logs_the_drafts_patient(nurse_client, nurse):
     assert _logged(nurse, "discard intake") == [draft.patient_id]
     assert nurse_client.post(url).status_code == 302
     assert _logged(nurse, "discard intake") == [draft.patient_id]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_list_page_logs_its_patients_in_one_statement(nurse):
+    """Outside a test's transaction, as on a served page: PostgreSQL gets one INSERT and no
+    BEGIN or COMMIT around it (the statement is all or nothing by itself); other databases
+    write their batches in one transaction."""
+    patients = PatientFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as written:
+        record_patients_shown(user=nurse, patients=patients, page="search results")
+    statements = [query["sql"].split()[0] for query in written.captured_queries]
+    if connection.vendor == "postgresql":
+        assert statements == ["INSERT"]
+    else:
+        assert statements == ["BEGIN", "INSERT", "COMMIT"]
+    assert ChartAccess.objects.filter(user=nurse, page="search results").count() == 3
