@@ -25,13 +25,13 @@ ESCALATIONS = reverse("admin:triage_escalation_changelist")
 # list that names patients adds one INSERT: the chart-access records of the patients on the
 # page (the recommendations list names none).
 LIST_BOUNDS = {
-    "admin:triage_followup_changelist": 6,
+    "admin:triage_followup_changelist": 5,
     # Fewer since issue 12: no date drill-down (escalations), and filters whose choices come
     # from code instead of SELECT DISTINCT over the table (care plans, visits, recommendations).
-    "admin:triage_escalation_changelist": 6,
-    "admin:triage_careplan_changelist": 6,
-    "admin:triage_visitrecord_changelist": 6,
-    "admin:triage_recommendation_changelist": 5,
+    "admin:triage_escalation_changelist": 5,
+    "admin:triage_careplan_changelist": 5,
+    "admin:triage_visitrecord_changelist": 5,
+    "admin:triage_recommendation_changelist": 4,
 }
 
 
