@@ -148,3 +148,20 @@ def pytest_terminal_summary(terminalreporter):
             "Install it with `sudo apt-get install chromium` (Debian), then run `make test` again.",
             red=True,
         )
+
+
+def list_column_admins() -> list:
+    """The models whose admin lists draw their rows and filters in Python (`ListColumnsMixin`),
+    in label order: the lists the admin row and filter tests compare with Django's."""
+    from django.contrib import admin
+
+    from accounts.admin_lists import ListColumnsMixin
+
+    return sorted(
+        (
+            model
+            for model, model_admin in admin.site._registry.items()
+            if isinstance(model_admin, ListColumnsMixin)
+        ),
+        key=lambda model: model._meta.label,
+    )

@@ -7,20 +7,13 @@ from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import admin_list_filter
 from django.urls import reverse
 
-from accounts.admin_lists import ListColumnsMixin
 from accounts.templatetags.admin_list_filters import DJANGOS_TEMPLATE, list_filter
+from tests.conftest import list_column_admins
 from tests.factories import EscalationFactory, FollowUpFactory, VisitRecordFactory
 
 pytestmark = pytest.mark.django_db
 
-LISTS = sorted(
-    (
-        model
-        for model, model_admin in admin.site._registry.items()
-        if isinstance(model_admin, ListColumnsMixin)
-    ),
-    key=lambda model: model._meta.label,
-)
+LISTS = list_column_admins()
 # No filter, a chosen filter, a search with a sort, and the facet counts shown.
 QUERIES = [{}, {"q": "MRN", "o": "-1"}, {"_facets": "True"}]
 CHOSEN = {

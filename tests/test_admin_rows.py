@@ -11,9 +11,9 @@ from django.contrib.admin.templatetags.admin_list import results
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.admin_lists import ListColumnsMixin
 from accounts.templatetags.admin_rows import rows
 from cdshooks.models import EhrClient, IssuedCard
+from tests.conftest import list_column_admins
 from tests.factories import (
     CarePlanFactory,
     ChartAccessFactory,
@@ -28,14 +28,7 @@ from triage.review.services import record_recommendation_feedback
 
 pytestmark = pytest.mark.django_db
 
-LISTS = sorted(
-    (
-        model
-        for model, model_admin in admin.site._registry.items()
-        if isinstance(model_admin, ListColumnsMixin)
-    ),
-    key=lambda model: model._meta.label,
-)
+LISTS = list_column_admins()
 # Each list's address with the lists' own filters, a search and a sort: the change links keep
 # them (`_changelist_filters`) and the rows must come out the same.
 QUERIES = {
