@@ -9,7 +9,7 @@ once per page and the token put in. `tests/triage/test_worklist_rendering.py` co
 from django import template
 from django.utils.safestring import mark_safe
 
-from triage.templatetags.pk_urls import around_token
+from triage.templatetags.pk_urls import PageLinks
 from triage.templatetags.shown_values import date_shower, escaper
 
 register = template.Library()
@@ -19,14 +19,7 @@ register = template.Library()
 def draft_rows(context, drafts) -> str:
     escape_text = escaper(context)
     shown_date = date_shower(context)
-    shapes = {}
-
-    def link(name: str, token, *rest) -> str:
-        # `{% url name token *rest %}`: the shape reversed once, the token put in.
-        if (name, rest) not in shapes:
-            shapes[name, rest] = tuple(escape_text(part) for part in around_token(name, *rest))
-        before, after = shapes[name, rest]
-        return f"{before}{escape_text(token)}{after}"
+    link = PageLinks(escape_text).by_token
 
     parts = []
     for draft in drafts:

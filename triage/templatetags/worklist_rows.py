@@ -13,29 +13,13 @@ from django.template.defaultfilters import pluralize
 from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 
-from triage.templatetags.pk_urls import around_id, is_plain_id, pk_url
+from triage.templatetags.pk_urls import PageLinks
 from triage.templatetags.shown_values import date_shower, escaper
 
 register = template.Library()
 
 _EMERGENCY_BADGE = '<span class="badge text-bg-danger me-1">Emergency</span>'
 _URGENT_BADGE = '<span class="badge text-bg-warning me-1">Urgent</span>'
-
-
-class _Links:
-    """A group's links: each URL name's shape looked up once, each row's id put in."""
-
-    def __init__(self, escape_text):
-        self._escape = escape_text
-        self._shapes = {}
-
-    def __call__(self, name: str, pk) -> str:
-        if not is_plain_id(pk):
-            return self._escape(pk_url(name, pk))
-        if name not in self._shapes:
-            self._shapes[name] = tuple(self._escape(part) for part in around_id(name))
-        before, after = self._shapes[name]
-        return f"{before}{pk}{after}"
 
 
 def _has_perm(context, perm: str) -> bool:
@@ -47,7 +31,7 @@ def _has_perm(context, perm: str) -> bool:
 @register.simple_tag(takes_context=True)
 def worklist_rows(context, group) -> str:
     escape_text = escaper(context)
-    link = _Links(escape_text)
+    link = PageLinks(escape_text).by_id
     shown_date = date_shower(context)
 
     can_close = _has_perm(context, "triage.close_escalation")
