@@ -92,7 +92,7 @@ def time_page(client: Client, path: str) -> tuple[float, float]:
 
 def main() -> None:
     database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql" or "bench" not in database["NAME"]:
+    if connection.vendor != "postgresql" or "bench" not in database["NAME"]:
         raise SystemExit(
             "bench_admin empties the tables of its database: point DATABASE_URL at a "
             "PostgreSQL database whose name contains 'bench' (see the docstring)."

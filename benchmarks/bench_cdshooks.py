@@ -294,7 +294,7 @@ def time_calls(client: Client, key, service: str, bodies: list[dict]) -> tuple[f
 
 def main() -> None:
     database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql" or "bench" not in database["NAME"]:
+    if connection.vendor != "postgresql" or "bench" not in database["NAME"]:
         raise SystemExit(
             "bench_cdshooks empties the tables of its database: point DATABASE_URL at a "
             "PostgreSQL database whose name contains 'bench' (see the docstring)."

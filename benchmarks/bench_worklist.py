@@ -281,7 +281,7 @@ def _add_small_database() -> None:
 
 def main() -> None:
     database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql" or "bench" not in database["NAME"]:
+    if connections["default"].vendor != "postgresql" or "bench" not in database["NAME"]:
         raise SystemExit(
             "bench_worklist empties the tables of its database: point DATABASE_URL at a "
             "PostgreSQL database whose name contains 'bench' (see the docstring)."

@@ -239,7 +239,9 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_server_settings)
     if env_bool("DATABASE_POOL", default=True):
         # Django's psycopg pool: a worker borrows an open connection for each request, checked
-        # before use (CONN_HEALTH_CHECKS).
+        # before use, without a round trip unless the server has said something on it (Django's
+        # backend with that check: config/postgresql/base.py).
+        DATABASES["default"]["ENGINE"] = "config.postgresql"
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool refuses persistent connections
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),

@@ -57,7 +57,7 @@ class RestoreReport:
 def database_settings() -> dict:
     """The live database's settings, pointed at UPRIGHT_BACKUP_DATABASE_URL when that is set."""
     live = connections["default"].settings_dict
-    if live["ENGINE"] != "django.db.backends.postgresql":
+    if connections["default"].vendor != "postgresql":
         raise BackupError("Backups need PostgreSQL (DATABASE_URL=postgres://...).")
     direct = {**live}
     if settings.BACKUP_DATABASE_URL:

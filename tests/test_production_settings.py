@@ -85,16 +85,27 @@ def test_timing_header_reports_server_time_and_queries(rf: RequestFactory):
 
 
 def test_the_pool_checks_each_connection_and_soon_leaves_reconnecting_to_requests():
-    # Django gives its pool psycopg_pool's check_connection when CONN_HEALTH_CHECKS is on.
+    # The pool's check is the app's (config/postgresql/base.py), which makes a round trip only
+    # when the server has said something on the connection.
     code = (
         "import config.settings as s; d = s.DATABASES['default']; "
-        "print(d['CONN_HEALTH_CHECKS'], d['OPTIONS']['pool']['reconnect_timeout'])"
+        "print(d['ENGINE'], d['OPTIONS']['pool']['reconnect_timeout'])"
     )
     result = _run(code, DATABASE_URL="postgres://postgres@127.0.0.1:5432/any")
     assert result.returncode == 0, result.stderr
     # Retrying a lost connection in the background stops after 5 s: then the next request
     # makes the pool try again at once (the production smoke test restarts the database).
-    assert result.stdout.split() == ["True", "5"]
+    assert result.stdout.split() == ["config.postgresql", "5"]
+
+
+def test_without_the_pool_django_s_own_backend_checks_persistent_connections():
+    code = (
+        "import config.settings as s; d = s.DATABASES['default']; "
+        "print(d['ENGINE'], d['CONN_HEALTH_CHECKS'], 'pool' in d['OPTIONS'])"
+    )
+    result = _run(code, DATABASE_URL="postgres://postgres@127.0.0.1:5432/any", DATABASE_POOL="0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "True", "False"]
 
 
 # Two requests on one pooled connection, and between them the server ends that connection (as a

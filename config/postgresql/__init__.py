@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend with the app's connection-pool check (see base.py)."""
