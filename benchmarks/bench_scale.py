@@ -60,7 +60,9 @@ PAGE_SECONDS = 20  # most single-request timing one page gets
 WRK_ROUNDS = 2
 POST_CLIENTS = 4
 POST_THROUGHPUT_ITEMS = 120
-SEED_VERSION = "2"
+SEED_VERSION = "3"
+# The day of its course on which each benchmark visit POST falls (the plan's second visit).
+VISIT_DAY = 14
 # Databases: bench_scale and bench_scale_small, or <prefix> and <prefix>_small; a prefix keeps
 # a branch with migrations of its own off the shared pair (copy them: createdb -T bench_scale).
 DATABASE_PREFIX = os.environ.get("BENCH_SCALE_DATABASE", "bench_scale")
@@ -382,7 +384,13 @@ class _Seeder:
                 if isinstance(field, models.BooleanField) and not field.null:
                     value = f"coalesce({value}, false)"  # a question these facts do not ask
                 columns[field.column] = value
-        awaiting = "(c.needs_review AND (s.at > now() - interval '3 days' OR s.g % 300 = 0))"
+        # Waiting for sign-off: the last three days, one in 300 older ones, and at least the
+        # newest 100 intakes (ids count back from now), so that the review queue fills its
+        # 50-row page at both sizes and the two are compared page for page (the small clinic
+        # had 9 waiting against the large one's 1,135).
+        awaiting = (
+            "(c.needs_review AND (s.at > now() - interval '3 days' OR s.g % 300 = 0 OR s.g <= 100))"
+        )
         columns |= {
             "id": "s.g",
             "patient_id": f"1 + (s.g - 1) % {self.spec['patients']}",
@@ -585,7 +593,6 @@ class _Seeder:
         from django.contrib import admin
         from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
         from django.urls import reverse
-        from django.utils import timezone
         from django_otp import DEVICE_ID_SESSION_KEY
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -660,7 +667,6 @@ class _Seeder:
                         "role": "Administrator",
                     }
                 )
-        today = timezone.localdate().isoformat()
         return {
             "sessions": sessions,
             "pages": pages,
@@ -678,7 +684,7 @@ class _Seeder:
                 "visit POST": [
                     {
                         "path": reverse("triage:followup_record", args=[visit["pk"]]),
-                        "body": _visit_body(today),
+                        "body": _visit_body(visit["visit_date"]),
                         "expect": "/follow-ups/",
                     }
                     for visit in visits
@@ -729,31 +735,41 @@ class _Seeder:
         return drafts
 
     def _visits_to_record(self, *, count: int) -> list[dict]:
-        """New scheduled visits due today, one per recent conservative episode."""
+        """New scheduled visits on day VISIT_DAY of recent conservative episodes.
+
+        Each visit falls on the same day of its course at both sizes, so the engine assesses
+        alike and the POSTs compare like with like: the most recent episodes of the small
+        clinic go back months, those of the large one a day or two, and the engine adds cards
+        (one more statement) later in a course."""
         from django.utils import timezone
 
         follow_up_model = self.models["FollowUp"]
-        today = timezone.localdate()
-        encounters = (
+        episodes = (
             self.models["Encounter"]
             .objects.filter(
                 pathway="conservative",
                 voided_at__isnull=True,
-                occurred_at__lt=timezone.now() - datetime.timedelta(days=1),
+                occurred_at__lt=timezone.now() - datetime.timedelta(days=VISIT_DAY + 1),
             )
             .exclude(episode_status="resolved")
             .order_by("-occurred_at")
-            .values_list("pk", flat=True)[:count]
+            .values_list("pk", "occurred_at")[:count]
         )
         created = follow_up_model.objects.bulk_create(
             follow_up_model(
-                encounter_id=pk, due_date=today, purpose="Benchmark visit", status="scheduled"
+                encounter_id=pk,
+                due_date=timezone.localdate(occurred_at) + datetime.timedelta(days=VISIT_DAY),
+                purpose="Benchmark visit",
+                status="scheduled",
             )
-            for pk in encounters
+            for pk, occurred_at in episodes
         )
         if len(created) < count:
             raise SystemExit(f"bench_scale: only {len(created)} episodes for the visit POSTs")
-        return [{"pk": follow_up.pk} for follow_up in created]
+        return [
+            {"pk": follow_up.pk, "visit_date": follow_up.due_date.isoformat()}
+            for follow_up in created
+        ]
 
 
 def _rec_values(rec) -> list:
@@ -785,12 +801,12 @@ def _rec_columns(alias: str) -> dict[str, str]:
     }
 
 
-def _visit_body(today: str) -> dict:
+def _visit_body(visit_date: str) -> dict:
     from triage.guideline import RED_FLAG_KEYS
 
     body = {
         "version": "1",
-        "visit_date": today,
+        "visit_date": visit_date,
         "pain_score": "4",
         "muscle_relaxant_days": "",
         "global_change": "1",
