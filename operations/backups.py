@@ -139,9 +139,13 @@ def _scratch_name(live_name: str) -> str:
 
 @contextmanager
 def _connection_to(database: dict, name: str, *, alias: str):
-    """A connection to another database on the same server, outside the app's own aliases."""
+    """A connection to another database on the same server, outside the app's own aliases.
+
+    One plain connection, closed on the way out: not a pool (the app's pool settings would give
+    this alias a pool of its own that outlives the check, its connections still open)."""
     wrapper_class = type(connections["default"])
-    connection = wrapper_class({**database, "NAME": name}, alias=alias)
+    options = {key: value for key, value in database["OPTIONS"].items() if key != "pool"}
+    connection = wrapper_class({**database, "NAME": name, "OPTIONS": options}, alias=alias)
     try:
         yield connection
     finally:
