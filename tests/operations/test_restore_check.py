@@ -39,8 +39,7 @@ def test_a_fresh_backup_passes_and_leaves_no_scratch_database(dump):
         assert cursor.fetchall() == []
         # Nor an open connection: the check's own connections are closed, not kept in a pool.
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
-            " AND query LIKE %s",
+            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query LIKE %s",
             ["SELECT %COUNT(*)% UNION ALL %"],
         )
         assert cursor.fetchone() == (0,)
