@@ -61,7 +61,7 @@ WRK_ROUNDS = 2
 POST_CLIENTS = 4
 POST_THROUGHPUT_ITEMS = 120
 SEED_VERSION = "3"
-# The day of its course on which each benchmark visit POST falls (the plan's second visit).
+# The day of its course on which each benchmark visit POST falls, the same at both sizes.
 VISIT_DAY = 14
 # Databases: bench_scale and bench_scale_small, or <prefix> and <prefix>_small; a prefix keeps
 # a branch with migrations of its own off the shared pair (copy them: createdb -T bench_scale).
