@@ -47,6 +47,13 @@ debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,ca-certificate
 echo "$NAME" > "$ROOTFS/etc/hostname"
 printf '127.0.0.1 localhost %s\n' "$SERVER" > "$ROOTFS/etc/hosts"
 cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
+# Certificate authorities this machine trusts beyond Debian's own (a proxy that inspects TLS
+# has one): the container trusts them too, and pip is told to use that list.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$ROOTFS/usr/local/share/ca-certificates/"
+  chroot "$ROOTFS" update-ca-certificates >/dev/null 2>&1
+  printf '[global]\ncert = /etc/ssl/certs/ca-certificates.crt\n' > "$ROOTFS/etc/pip.conf"
+fi
 # The checkout as committed (what a clinic would download), owned by root.
 install -d "$ROOTFS/opt/upright"
 git -C "$APP_DIR" archive --format=tar --prefix=app/ HEAD | tar -x -C "$ROOTFS/opt/upright"
@@ -104,13 +111,13 @@ case "$plain" in 30[18]\ https://*) ;; *) fail "plain HTTP answered: $plain" ;; 
 echo "through nginx: /health/ 200, sign-in page 200, plain HTTP -> $plain"
 
 inside systemctl start upright-backup.service
-inside sh -c 'ls /var/lib/upright/backups/upright-*.dump' >/dev/null \
-  || fail "the backup service wrote no dump"
+dumps="$(inside sh -c 'ls /var/lib/upright/backups/' | tr '\n' ' ')"
+case "$dumps" in *upright-*.dump*) ;; *) fail "the backup service wrote no dump" ;; esac
+echo "the backup service wrote: $dumps"
 inside systemctl start upright-restore-check.service \
   || fail "the restore check's service failed: $(inside journalctl -u upright-restore-check -n 20)"
-echo "backup service wrote $(inside sh -c 'ls /var/lib/upright/backups'); restore check passed:"
-inside journalctl -u upright-restore-check.service -o cat --no-pager | grep -i "restore check" \
-  | tail -n 1
+inside journalctl -u upright-restore-check.service -o cat --no-pager \
+  | grep -x "Restore check passed." || fail "the restore check's service did not pass"
 
 say "deploy/install.sh $SERVER (second run: nothing to create, services restarted)"
 inside /opt/upright/app/deploy/install.sh "$SERVER" > "$ROOTFS.install-again.log"

@@ -2,6 +2,7 @@
 
 import re
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -53,3 +54,28 @@ def test_the_example_settings_name_every_setting_the_app_reads():
     missing = sorted(name for name in read - internal if f"{name}=" not in example)
     assert read
     assert missing == [], "add these to deploy/upright.env.example (commented out if optional)"
+
+
+def test_the_fresh_host_trial_refuses_a_busy_port_before_it_builds_anything(tmp_path):
+    # deploy/try-on-fresh-debian.sh shares the machine's network with its container: with one
+    # of its ports taken here (or without root) it must stop before debootstrap.
+    rootfs = tmp_path / "rootfs"
+    with socket.socket() as busy:
+        busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            busy.bind(("127.0.0.1", 8001))
+            busy.listen()
+        except OSError:
+            pass  # already taken by something else: refused all the same
+        result = subprocess.run(
+            ["bash", str(INSTALL.parent / "try-on-fresh-debian.sh")],  # noqa: S607
+            env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "UPRIGHT_TRY_ROOTFS": str(rootfs)},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    assert result.returncode == 1
+    assert re.search(r"port \d+ is in use|run as root", result.stderr), result.stderr
+    assert not rootfs.exists()
+    assert "debootstrap" not in result.stdout
