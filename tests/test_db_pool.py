@@ -108,3 +108,36 @@ def test_the_app_s_pool_lends_through_this_check(full_checks):
     finally:
         worker.close_pool()
     assert full_checks == []
+
+
+PUBLIC_POOL_SETTINGS = (
+    "conninfo",
+    "kwargs",
+    "connection_class",
+    "min_size",
+    "max_size",
+    "timeout",
+    "max_waiting",
+    "reconnect_timeout",
+    "max_lifetime",
+    "max_idle",
+    "num_workers",
+)
+
+
+def test_the_app_s_pool_is_built_as_django_builds_its_own():
+    # config.postgresql builds the pool itself (to give it the check): with everything else it
+    # must agree with Django's own backend, also after an upgrade of Django.
+    from django.db.backends.postgresql.base import DatabaseWrapper as DjangoWrapper
+
+    default = connections["default"]
+    if not default.settings_dict["OPTIONS"].get("pool"):
+        pytest.skip("the tests run without the pool (DATABASE_POOL=0)")
+    ours = type(default)({**default.settings_dict}, alias="pool_build_ours")
+    django_s = DjangoWrapper({**default.settings_dict}, alias="pool_build_django")
+    try:
+        for name in PUBLIC_POOL_SETTINGS:
+            assert getattr(ours.pool, name) == getattr(django_s.pool, name), name
+    finally:
+        ours.close_pool()
+        django_s.close_pool()
