@@ -126,7 +126,9 @@ def request():
 
 first = request()
 with psycopg.connect(connection.settings_dict["OPTIONS"].get("dsn") or DSN) as admin:
-    admin.execute("SELECT pg_terminate_backend(%s)", [first])
+    # With a timeout it returns once the backend has gone (without one, as soon as it is
+    # signalled: the next request could come before the server has closed the connection).
+    admin.execute("SELECT pg_terminate_backend(%s, 10000)", [first])
 print("second request on", "another connection" if request() != first else "the same")
 connection.close_pool()  # its connections end with the process, before the test database
 """
