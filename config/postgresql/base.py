@@ -16,9 +16,10 @@ it and lends another, or opens a new one.
 
 What a socket cannot tell (a network path that died without a word from the server) the full
 check could not tell quickly either: both wait for TCP to give up. Nor can it tell a connection
-the server is ending at that very moment, signalled but its goodbye not yet written (usually well
-under a millisecond; longer on a loaded machine): the request that gets it fails, as one would whose connection the server ended
-just after a round-trip check. Requests after it get a good connection.
+the server is ending at that very moment, signalled but its goodbye not yet written (usually
+well under a millisecond; longer on a loaded machine): the request that gets it fails, as one
+would whose connection the server ended just after a round-trip check. Requests after it get a
+good connection.
 
 Django offers no setting for the pool's check (it passes its own, or none), so this backend
 builds the pool as Django does, with this check; everything else is Django's backend.
