@@ -91,12 +91,18 @@ def _readable(conn) -> bool:
     return bool(select.select([conn.fileno()], [], [], 0.05)[0])
 
 
-def test_the_app_s_pool_lends_through_this_check(full_checks):
-    # A pool built by the app's backend, as a worker's: requests borrow a connection and give it
-    # back, with no round-trip check in between (Django's own pool would make one each time).
+@pytest.fixture
+def default():
+    """The default database's wrapper, when the tests run with the pool."""
     default = connections["default"]
     if not default.settings_dict["OPTIONS"].get("pool"):
         pytest.skip("the tests run without the pool (DATABASE_POOL=0)")
+    return default
+
+
+def test_the_app_s_pool_lends_through_this_check(default, full_checks):
+    # A pool built by the app's backend, as a worker's: requests borrow a connection and give it
+    # back, with no round-trip check in between (Django's own pool would make one each time).
     assert type(default).__module__ == "config.postgresql.base"
     worker = type(default)({**default.settings_dict}, alias="pool_check_test")
     try:
@@ -125,14 +131,11 @@ PUBLIC_POOL_SETTINGS = (
 )
 
 
-def test_the_app_s_pool_is_built_as_django_builds_its_own():
+def test_the_app_s_pool_is_built_as_django_builds_its_own(default):
     # config.postgresql builds the pool itself (to give it the check): with everything else it
     # must agree with Django's own backend, also after an upgrade of Django.
     from django.db.backends.postgresql.base import DatabaseWrapper as DjangoWrapper
 
-    default = connections["default"]
-    if not default.settings_dict["OPTIONS"].get("pool"):
-        pytest.skip("the tests run without the pool (DATABASE_POOL=0)")
     ours = type(default)({**default.settings_dict}, alias="pool_build_ours")
     django_s = DjangoWrapper({**default.settings_dict}, alias="pool_build_django")
     try:
