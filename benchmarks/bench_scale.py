@@ -12,8 +12,10 @@ finds the seed (table `bench_scale_seed`) and skips it; a database whose migrati
 exist in the code (a rebuilt history) is dropped and seeded again.
 
 Then it serves each database with gunicorn in production settings (DEBUG off, manifest static
-files, the database pool) on 127.0.0.1, with UPRIGHT_BENCHMARK on for the hello views and the
-Server-Timing / X-Query-Count headers, and for every page:
+files, the database pool; deploy/gunicorn.conf.py, so the production recipe's workers, their
+recycling and preloading; GUNICORN_WORKERS changes the number) on 127.0.0.1, with
+UPRIGHT_BENCHMARK on for the hello views and the Server-Timing / X-Query-Count headers, and for
+every page:
 
 - drives the large clinic with `wrk`, alternating with the signed-in hello view: requests/s and
   the ratio to hello in the same minute, so other load on the machine slows both alike;
@@ -918,13 +920,16 @@ def _start_servers() -> dict[str, tuple[subprocess.Popen, int]]:
         process = subprocess.Popen(
             [
                 str(Path(PYTHON).parent / "gunicorn"),
-                "config.wsgi",
-                f"--bind=127.0.0.1:{port}",
-                "--workers=2",
+                # The production recipe's settings: workers (2 x cores + 1, or GUNICORN_WORKERS),
+                # recycling, preloading. Access log lines are formatted as in production but
+                # written to /dev/null instead of the journal.
+                "--config=deploy/gunicorn.conf.py",
                 "--log-level=warning",
+                "config.wsgi",
             ],
             cwd=ROOT,
-            env=_environment(spec["database"]),
+            env=_environment(spec["database"])
+            | {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": "/dev/null"},
         )
         servers[size] = (process, port)
     for size, (_process, port) in servers.items():
