@@ -13,7 +13,7 @@ exist in the code (a rebuilt history) is dropped and seeded again.
 
 Then it serves each database with gunicorn in production settings (DEBUG off, manifest static
 files, the database pool; deploy/gunicorn.conf.py, so the production recipe's workers, their
-recycling and preloading; GUNICORN_WORKERS changes the number) on 127.0.0.1, with
+recycling; GUNICORN_WORKERS changes the number) on 127.0.0.1, with
 UPRIGHT_BENCHMARK on for the hello views and the Server-Timing / X-Query-Count headers, and for
 every page:
 
@@ -921,7 +921,7 @@ def _start_servers() -> dict[str, tuple[subprocess.Popen, int]]:
             [
                 str(Path(PYTHON).parent / "gunicorn"),
                 # The production recipe's settings: workers (2 x cores + 1, or GUNICORN_WORKERS),
-                # recycling, preloading. Access log lines are formatted as in production but
+                # recycling. Access log lines are formatted as in production but
                 # written to /dev/null instead of the journal.
                 "--config=deploy/gunicorn.conf.py",
                 "--log-level=warning",

@@ -16,14 +16,11 @@ keepalive = 2
 # Recycle workers now and then so slow leaks never build up.
 max_requests = 1000
 max_requests_jitter = 100
-# Load the app once, in the master, and fork the workers from it (config/wsgi.py builds the URL
-# map and compiles every template there, touching no database). A worker that replaces a recycled
-# one then starts ready, instead of importing Django and the app again (1.3-2 s of CPU) and
-# building the rest on its first requests (README, "Speed at clinic-network scale"). The master
-# reads the code and the settings once: after an upgrade or a change to the environment file,
-# restart the app servers (`systemctl restart upright.target`, as install.sh does); a reload
-# only replaces the workers.
-preload_app = True
+# Each worker loads the app itself, and config/wsgi.py then builds the URL map and compiles every
+# template before the worker takes its first request: a worker that replaces a recycled one
+# serves its first requests as fast as its later ones. Not preload_app: gunicorn would then load
+# the app (about 2 s) before it listens on its port, and nginx, refused meanwhile, would count
+# both app servers as down for 10 s after a restart (502 to every request).
 worker_tmp_dir = "/dev/shm"  # noqa: S108 (a heartbeat file, not data)
 limit_request_line = 4094
 limit_request_fields = 100

@@ -63,7 +63,14 @@ systemd-nspawn --quiet -D "$ROOTFS" --machine="$NAME" --boot --register=no --kee
   > "$ROOTFS.console.log" 2>&1 &
 nspawn=$!
 cleanup() {
+  status=$?
   set +e
+  if [ "$status" != 0 ] && [ -n "${leader:-}" ]; then
+    echo "== the app servers' and nginx's journal, last lines" >&2
+    inside journalctl --no-pager -n 60 -u 'upright@*' -u nginx >&2
+    echo "== nginx's logs, last lines" >&2
+    inside sh -c 'tail -n 20 /var/log/nginx/*.log' >&2
+  fi
   if [ -n "${leader:-}" ]; then kill -s SIGRTMIN+4 "$leader" 2>/dev/null; fi  # poweroff
   for _ in $(seq 1 30); do kill -0 "$nspawn" 2>/dev/null || break; sleep 1; done
   kill "$nspawn" 2>/dev/null

@@ -1,9 +1,9 @@
 """What a web process builds when it starts (config/warmup.py, run by config/wsgi.py).
 
-gunicorn loads config/wsgi.py once in its master and forks the workers from it (preload_app in
-deploy/gunicorn.conf.py), so loading it must leave everything a first request would build in
-place, and must not open a database connection, a pool or a thread, which the workers would
-share or lose in the fork.
+Each gunicorn worker loads config/wsgi.py before it takes a request, so loading it must leave
+in place everything a first request would build. It must also open no database connection, pool
+or thread: the module must stay safe to load in a process that forks afterwards (gunicorn's
+preload_app), whose children would share the connection or lose the pool's threads.
 """
 
 import os
