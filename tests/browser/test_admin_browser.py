@@ -40,7 +40,8 @@ def test_clinician_signs_off_an_urgent_encounter_from_the_queue(page):
     page.get_by_role("link", name="Encounters awaiting review").first.click()
     page.wait_for_url("**/encounterawaitingreview/")
     expect(page.get_by_text("Urgent – awaiting sign-off").first).to_be_visible()
-    page.get_by_role("link", name=f"{encounter.occurred_at:%d}", exact=False).first.click()
+    # The row's link (its text is the date, without a leading zero on the 1st to the 9th).
+    page.locator(f'a[href$="/{encounter.pk}/change/"]').first.click()
 
     page.wait_for_url("**/change/")
     # Shown twice: in the summary's cards and in the stored snapshot below the fields.
