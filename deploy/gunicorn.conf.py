@@ -16,11 +16,19 @@ keepalive = 2
 # Recycle workers now and then so slow leaks never build up.
 max_requests = 1000
 max_requests_jitter = 100
-# Each worker loads the app itself, and config/wsgi.py then builds the URL map and compiles every
-# template before the worker takes its first request: a worker that replaces a recycled one
-# serves its first requests as fast as its later ones. Not preload_app: gunicorn would then load
-# the app (about 2 s) before it listens on its port, and nginx, refused meanwhile, would count
-# both app servers as down for 10 s after a restart (502 to every request).
+# Preloading: the master loads the app once (config/wsgi.py builds the URL map, compiles every
+# template and freezes the garbage collector's view of it) and forks each worker from it, so a
+# worker that replaces a recycled one costs a fork instead of importing Django and the app again
+# (1.3-1.6 s of CPU). But gunicorn loads a preloaded app before it listens on its port: a proxy
+# that tried meanwhile would be refused and count the app server down (nginx: 502 for 10 s after
+# every restart). So preloading is for an app server whose port is already held for it: the
+# systemd unit turns it on (GUNICORN_PRELOAD=1) and its socket unit, upright@.socket, listens and
+# hands the socket over, so that requests wait in the socket's queue while the app loads. Code
+# changes then need a restart (install.sh restarts), not a reload: workers fork from the loaded app.
+_preload = (os.environ.get("GUNICORN_PRELOAD") or "0").strip()
+if _preload not in {"0", "1"}:
+    raise SystemExit(f"GUNICORN_PRELOAD must be 1 or 0, not {_preload!r}")
+preload_app = _preload == "1"
 worker_tmp_dir = "/dev/shm"  # noqa: S108 (a heartbeat file, not data)
 limit_request_line = 4094
 limit_request_fields = 100

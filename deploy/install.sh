@@ -125,10 +125,17 @@ done
 systemctl daemon-reload
 systemctl enable --quiet upright.target upright-backup.timer upright-restore-check.timer
 for port in $UPRIGHT_APP_PORTS; do
-  systemctl enable --quiet "upright@$port.service"
+  systemctl enable --quiet "upright@$port.socket" "upright@$port.service"
 done
-# Restarting the instances picks up new code and settings on a re-run.
 for port in $UPRIGHT_APP_PORTS; do
+  if ! systemctl is-active --quiet "upright@$port.socket"; then
+    # An app server that listens on the port itself (installed before the socket units, or
+    # started by hand) holds it: stop it so that the socket unit can listen there.
+    systemctl stop "upright@$port.service"
+    systemctl start "upright@$port.socket"
+  fi
+  # Restarting picks up new code and settings on a re-run; the socket unit keeps the port open
+  # meanwhile, and the restart returns once the new app server is ready.
   systemctl restart "upright@$port.service"
 done
 systemctl start upright.target upright-backup.timer upright-restore-check.timer

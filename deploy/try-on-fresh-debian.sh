@@ -9,7 +9,8 @@
 # `deploy/install.sh upright.test` there as a newcomer would, and then checks:
 # the app servers, nginx and PostgreSQL are active under systemd and enabled for boot; the two
 # timers are scheduled; https://upright.test/health/ and the sign-in page answer through nginx
-# and plain HTTP is sent to HTTPS; the nightly backup's service writes a dump and the restore
+# and plain HTTP is sent to HTTPS; both app servers restart at once while requests arrive and
+# every request is answered 200; the nightly backup's service writes a dump and the restore
 # check's service passes it; and a second run of install.sh changes nothing that breaks.
 # Then it stops the container and removes it.
 #
@@ -98,7 +99,8 @@ say "deploy/install.sh $SERVER (first run)"
 inside /opt/upright/app/deploy/install.sh "$SERVER" | tee "$ROOTFS.install.log"
 
 say "checks"
-units=(upright@8001.service upright@8002.service nginx.service postgresql.service)
+units=(upright@8001.socket upright@8002.socket upright@8001.service upright@8002.service
+  nginx.service postgresql.service)
 for unit in "${units[@]}"; do
   [ "$(inside systemctl is-active "$unit")" = active ] || fail "$unit is not active"
   [ "$(inside systemctl is-enabled "$unit")" = enabled ] || fail "$unit is not enabled"
@@ -116,6 +118,29 @@ plain="$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --resolve "$SERV
   "http://$SERVER/")"
 case "$plain" in 30[18]\ https://*) ;; *) fail "plain HTTP answered: $plain" ;; esac
 echo "through nginx: /health/ 200, sign-in page 200, plain HTTP -> $plain"
+
+# Both app servers restart at once (as after an upgrade) while requests keep arriving through
+# nginx: their sockets stay open, so every request waits for the new app servers and none is
+# refused or answered 502.
+statuses="$ROOTFS.restart-statuses"
+(
+  end=$((SECONDS + 15))
+  while [ "$SECONDS" -lt "$end" ]; do printf '%s\n' "$(https /accounts/login/)"; done
+) > "$statuses" &
+traffic=$!
+sleep 2
+restart_started=$SECONDS
+inside systemctl restart upright.target
+restart_took=$((SECONDS - restart_started))
+wait "$traffic"
+answered="$(sort "$statuses" | uniq -c | awk '{printf "%s x %s, ", $1, $2}')"
+total="$(grep -c . "$statuses")"
+[ "$total" -gt 0 ] && [ "$(grep -cx 200 "$statuses")" = "$total" ] \
+  || fail "requests during a restart of both app servers answered: $answered"
+for unit in upright@8001.service upright@8002.service; do
+  [ "$(inside systemctl is-active "$unit")" = active ] || fail "$unit is not active after a restart"
+done
+echo "both app servers restarted in ${restart_took}s; the $total requests meanwhile answered: ${answered%, }"
 
 inside systemctl start upright-backup.service
 dumps="$(inside sh -c 'ls /var/lib/upright/backups/' | tr '\n' ' ')"
