@@ -13,7 +13,9 @@ exist in the code (a rebuilt history) is dropped and seeded again.
 
 Then it serves each database with gunicorn in production settings (DEBUG off, manifest static
 files, the database pool; deploy/gunicorn.conf.py, so the production recipe's workers, their
-recycling; GUNICORN_WORKERS changes the number) on 127.0.0.1, with
+recycling; GUNICORN_WORKERS changes the number; the app preloaded and the port handed over by
+systemd-socket-activate, as the systemd units do; GUNICORN_PRELOAD=0 turns preloading off) on
+127.0.0.1, with
 UPRIGHT_BENCHMARK on for the hello views and the Server-Timing / X-Query-Count headers, and for
 every page:
 
@@ -42,6 +44,7 @@ import inspect
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -917,20 +920,32 @@ def _start_servers() -> dict[str, tuple[subprocess.Popen, int]]:
     servers = {}
     for offset, (size, spec) in enumerate(SIZES.items()):
         port = FIRST_PORT + offset
-        process = subprocess.Popen(
-            [
-                str(Path(PYTHON).parent / "gunicorn"),
-                # The production recipe's settings: workers (2 x cores + 1, or GUNICORN_WORKERS),
-                # recycling. Access log lines are formatted as in production but
-                # written to /dev/null instead of the journal.
-                "--config=deploy/gunicorn.conf.py",
-                "--log-level=warning",
-                "config.wsgi",
-            ],
-            cwd=ROOT,
-            env=_environment(spec["database"])
-            | {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": "/dev/null"},
-        )
+        command = [
+            str(Path(PYTHON).parent / "gunicorn"),
+            # The production recipe's settings: workers (2 x cores + 1, or GUNICORN_WORKERS),
+            # recycling. Access log lines are formatted as in production but
+            # written to /dev/null instead of the journal.
+            "--config=deploy/gunicorn.conf.py",
+            "--log-level=warning",
+            "config.wsgi",
+        ]
+        env = _environment(spec["database"]) | {
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_ACCESS_LOG": "/dev/null",
+            # As the systemd unit runs it: the app loaded once and every worker forked from it.
+            "GUNICORN_PRELOAD": os.environ.get("GUNICORN_PRELOAD", "1"),
+        }
+        activate = shutil.which("systemd-socket-activate")
+        if activate:
+            # ... and its port held by systemd (deploy/systemd/upright@.socket), which hands the
+            # socket to gunicorn; only the variables named with --setenv are passed on.
+            command = [
+                activate,
+                f"--listen=127.0.0.1:{port}",
+                *(f"--setenv={n}" for n in env),
+                *command,
+            ]
+        process = subprocess.Popen(command, cwd=ROOT, env=env)
         servers[size] = (process, port)
     for size, (_process, port) in servers.items():
         for _ in range(100):
