@@ -47,7 +47,7 @@ def test_the_example_settings_name_every_setting_the_app_reads():
     settings_file = (INSTALL.parents[1] / "config" / "settings.py").read_text()
     gunicorn_file = (INSTALL.parent / "gunicorn.conf.py").read_text()
     read = set(re.findall(r'"((?:DJANGO|DATABASE|AXES|UPRIGHT|CDS_HOOKS)_[A-Z_]+)"', settings_file))
-    read |= set(re.findall(r'"(GUNICORN_(?:WORKERS|TIMEOUT))"', gunicorn_file))
+    read |= set(re.findall(r'"(GUNICORN_(?:WORKERS|TIMEOUT|PRELOAD))"', gunicorn_file))
     # Set by the code itself (config/wsgi.py) or by the benchmarks, never by a clinic.
     internal = {"UPRIGHT_WEB_PROCESS", "UPRIGHT_BENCHMARK"}
     read |= set(re.findall(r"'((?:DATABASE)_[A-Z_]+)'", settings_file))
