@@ -15,9 +15,8 @@ Then it serves each database with gunicorn in production settings (DEBUG off, ma
 files, the database pool; deploy/gunicorn.conf.py, so the production recipe's workers, their
 recycling; GUNICORN_WORKERS changes the number; the app preloaded and the port handed over by
 systemd-socket-activate, as the systemd units do; GUNICORN_PRELOAD=0 turns preloading off) on
-127.0.0.1, with
-UPRIGHT_BENCHMARK on for the hello views and the Server-Timing / X-Query-Count headers, and for
-every page:
+127.0.0.1, with UPRIGHT_BENCHMARK on for the hello views and the Server-Timing / X-Query-Count
+headers, and for every page:
 
 - drives the large clinic with `wrk`, alternating with the signed-in hello view: requests/s and
   the ratio to hello in the same minute, so other load on the machine slows both alike;

@@ -7,14 +7,15 @@ renders it, and reads the static files' manifest the first time a page links a f
 worklist 430 ms) and its first few of each page kept paying for templates.
 
 gunicorn's workers are replaced every 1,000 requests or so (`max_requests` in
-deploy/gunicorn.conf.py). Each worker loads `config/wsgi.py`, which runs `warm_up()` before the
-worker takes its first request, so every worker, the replacements included, starts with the URL
-map built, every template compiled and the manifest read: its first requests cost what later
-ones do, and no request waits for that work (the other workers serve meanwhile).
+deploy/gunicorn.conf.py). `config/wsgi.py` runs `warm_up()` when it is loaded: under the systemd
+unit, which preloads, once in gunicorn's master, and every worker is forked from it warm; without
+preloading, in each worker before it takes its first request. Either way every worker, the
+replacements included, starts with the URL map built, every template compiled and the manifest
+read: its first requests cost what later ones do, and no request waits for that work.
 
 Nothing here touches the database, so that the module stays safe to load in a process that forks
-afterwards (gunicorn's `preload_app`, or a test): a connection or a pool (whose background
-threads a fork does not copy) opened before a fork would be shared by every child.
+afterwards (gunicorn's master with `preload_app`, or a test): a connection or a pool (whose
+background threads a fork does not copy) opened before a fork would be shared by every child.
 `tests/test_warmup.py` checks both.
 """
 
