@@ -21,17 +21,25 @@ headers, and for every page:
 - drives the large clinic with `wrk`, alternating with the signed-in hello view: requests/s and
   the ratio to hello in the same minute, so other load on the machine slows both alike;
 - times single requests, alternating large and small clinic: p50/p95 server time (from the
-  Server-Timing header), the big/small ratio of p95, and the query count at both sizes.
+  Server-Timing header), the big/small ratio of p95, and the query count at both sizes. First
+  every worker of both app servers gets the page (three rounds of one request per worker, sent
+  at once): the throughput runs have just had gunicorn replace most workers, and a replaced
+  worker's first requests are slower (README, "A replaced worker's first requests").
 
 The intake submit and the visit POST are driven the same way with prepared drafts and visits
 (four concurrent clients instead of wrk, each request consuming its own draft or visit).
+
+Last, for the hello view and five nurse pages, it times the first request a just-forked worker
+serves (every worker ended before each request): what gunicorn's recycling costs the one request
+in a thousand or so that meets a new worker. Not a target; printed beside the page's p50.
 
 Environment: BENCH_PG (server URL without database, default postgres://postgres@127.0.0.1:5432),
 BENCH_SCALE_PORT (first of two ports, default 8120), BENCH_SCALE_SECONDS (length of one wrk run,
 default 3), BENCH_SCALE_SAMPLES (single requests per page and size, default 40),
 BENCH_SCALE_PAGES (comma-separated page names to run, default all), BENCH_SCALE_DATABASE (the
-large database's name, default bench_scale; the small one adds _small). Run from the project
-root:
+large database's name, default bench_scale; the small one adds _small), BENCH_SCALE_FRESH_TRIALS
+(a new worker's first request: times per page, default 10; 0 leaves it out). Run from the
+project root:
 
     make bench-scale
 """
@@ -44,6 +52,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -64,6 +73,14 @@ PAGE_SECONDS = 20  # most single-request timing one page gets
 WRK_ROUNDS = 2
 POST_CLIENTS = 4
 POST_THROUGHPUT_ITEMS = 120
+# The app server's workers, as deploy/gunicorn.conf.py counts them.
+WORKERS = int(os.environ.get("GUNICORN_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
+WARM_ROUNDS = 3
+# Before a POST's samples its workers are warmed on the page it is sent from.
+POST_PAGES = {"intake submit": "intake: review", "visit POST": "visit form"}
+# A replaced worker's first request: how many times per page (0 leaves it out), and which pages.
+FRESH_TRIALS = int(os.environ.get("BENCH_SCALE_FRESH_TRIALS", "10"))
+FRESH_PAGES = ("worklist (home)", "patient chart", "care plan", "visit form", "intake: pain step")
 SEED_VERSION = "3"
 # The day of its course on which each benchmark visit POST falls, the same at both sizes.
 VISIT_DAY = 14
@@ -1006,11 +1023,42 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples), statistics.quantiles(samples, n=100, method="inclusive")[94]
 
 
+def _warm_every_worker(servers, items, page) -> None:
+    """Send `page` to every worker of both app servers before its single requests are timed.
+
+    The throughput runs before a page's samples pass thousands of requests, so gunicorn has just
+    replaced most workers (each after 1,000-1,100 requests), and one-at-a-time requests tend to
+    go to the same few workers. A replaced worker's first requests cost several times a later
+    one's (a new database connection, whose server process starts with empty caches; its own
+    copy of the memory it writes): in production that is a request or two in a thousand a worker,
+    in the samples it was up to one in eight. Rounds of one request per worker, sent at once,
+    reach them all. What a new worker's first requests cost is measured on its own (README).
+    """
+    for size in SIZES:
+        spec = items[size]["pages"][page]
+        cookie = items[size]["sessions"][spec["role"]]
+        status = _to_every_worker(servers[size][1], spec["path"], cookie)
+        if status != 200:
+            raise SystemExit(f"bench_scale: {spec['name']} answered {status} ({size})")
+
+
+def _to_every_worker(port: int, path: str, cookie: str) -> int:
+    """GET `path` in rounds of one request per worker, sent at once; the worst status seen."""
+    requests = [(port, "GET", path, cookie)] * WORKERS
+    with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
+        return max(
+            status
+            for _ in range(WARM_ROUNDS)
+            for status, _ms, _response in pool.map(lambda r: _request(*r), requests)
+        )
+
+
 def _time_get(servers, items, page) -> dict:
     """Single-request server time and query counts, alternating large and small."""
     samples = {"large": [], "small": []}
     queries = {"large": set(), "small": set()}
     order = ["small", "large"]
+    _warm_every_worker(servers, items, page)
     started = time.perf_counter()
     for number in range(WARM_UP + SAMPLES):
         if number > 2 * WARM_UP and time.perf_counter() - started > PAGE_SECONDS:
@@ -1045,6 +1093,7 @@ def _time_posts(servers, items, name, throughput_items) -> dict:
     queries = {"large": set(), "small": set()}
     order = ["small", "large"]
     pending = {size: list(items[size]["posts"][name]) for size in SIZES}
+    _warm_every_worker(servers, items, POST_PAGES[name])
     for number in range(WARM_UP + SAMPLES):
         order.reverse()
         for size in order:
@@ -1072,6 +1121,56 @@ def _post_rate(port: int, size_items: dict, posts: list[dict]) -> float:
     with concurrent.futures.ThreadPoolExecutor(POST_CLIENTS) as pool:
         list(pool.map(lambda post: _post(port, size_items, post), posts))
     return len(posts) / (time.perf_counter() - started)
+
+
+def _workers(master: int) -> set[int]:
+    """The gunicorn master's child processes (its workers), read from /proc."""
+    workers = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == master:
+            workers.add(int(stat.parent.name))
+    return workers
+
+
+def _replace_workers(master: int) -> None:
+    """End every worker and wait until they have gone; the master forks new ones, which take
+    the next requests (a request sent before they are up waits in the socket's queue)."""
+    old = _workers(master)
+    for pid in old:
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while old & _workers(master):
+        if time.monotonic() > deadline:
+            raise SystemExit("bench_scale: gunicorn's workers did not stop")
+        time.sleep(0.01)
+
+
+def _warm_p50(port: int, path: str, cookie: str, count: int = 20) -> float:
+    """p50 server time of `path` once every worker has served it (for the hello view, which has
+    no row of its own)."""
+    _to_every_worker(port, path, cookie)
+    return statistics.median(_request(port, "GET", path, cookie)[1] for _ in range(count))
+
+
+def _fresh_worker_first_requests(servers, large, paths) -> list[tuple[str, float, float]]:
+    """(name, p50, max) of the first request a just-forked worker serves, per page, at 100,000
+    patients: what gunicorn's recycling costs the one request that meets a new worker."""
+    process, port = servers["large"]
+    results = []
+    for name, path, cookie in paths:
+        times = []
+        for _ in range(FRESH_TRIALS):
+            _replace_workers(process.pid)
+            status, server_ms, _response = _request(port, "GET", path, cookie)
+            if status != 200:
+                raise SystemExit(f"bench_scale: {name} answered {status} from a new worker")
+            times.append(server_ms)
+        results.append((name, statistics.median(times), max(times)))
+    return results
 
 
 def _row(name, rate, hello_rate, timed, nurse) -> dict:
@@ -1178,6 +1277,23 @@ def run() -> None:
             )
             rows.append(_row(name, rate, hello_rate, timed, nurse=True))
             _print_row(rows[-1])
+        if FRESH_TRIALS:
+            chosen_fresh = [
+                (name, page["path"], large["sessions"][page["role"]])
+                for name, page in large["pages"].items()
+                if name in FRESH_PAGES and (not chosen or name in chosen.split(","))
+            ]
+            fresh = _fresh_worker_first_requests(
+                servers, large, [("hello (signed in)", large["hello"], nurse_cookie), *chosen_fresh]
+            )
+            warm = {row["name"]: row["p50"] for row in rows}
+            warm["hello (signed in)"] = _warm_p50(large_port, large["hello"], nurse_cookie)
+            print(
+                f"\nA new worker's first request at 100,000 patients (all workers replaced before "
+                f"each of {FRESH_TRIALS}; not a target): p50 / max ms, against the page's p50 above"
+            )
+            for name, p50, longest in fresh:
+                print(f"  {name:<34} {p50:7.1f} / {longest:7.1f}   (p50 {warm[name]:.1f})")
         misses = [f"{row['name']} ({', '.join(row['misses'])})" for row in rows if row["misses"]]
         if signed_in < TARGET_SIGNED_IN_SHARE * anonymous:
             share = 100 * signed_in / anonymous
