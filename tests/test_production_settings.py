@@ -32,14 +32,14 @@ SHOW_SETTINGS = """
 import config.wsgi
 from django.db import connection
 with connection.cursor() as cursor:
-    for name in ("jit", "statement_timeout", "max_parallel_workers_per_gather"):
+    for name in ("jit", "statement_timeout", "max_parallel_workers_per_gather", "enable_memoize"):
         cursor.execute(f"SHOW {name}")
         print(name, cursor.fetchone()[0])
 """
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL server settings")
-def test_web_process_connections_have_no_jit_a_statement_timeout_and_no_parallel_plans():
+def test_web_process_connections_have_no_jit_a_statement_timeout_no_parallel_plans_or_memoize():
     database = connection.settings_dict["NAME"]
     url = f"postgres://postgres@127.0.0.1:5432/{database}"
     result = _run(SHOW_SETTINGS, DATABASE_URL=url, DATABASE_STATEMENT_TIMEOUT_MS="1234")
@@ -47,6 +47,7 @@ def test_web_process_connections_have_no_jit_a_statement_timeout_and_no_parallel
     assert "jit off" in result.stdout
     assert "statement_timeout 1234ms" in result.stdout
     assert "max_parallel_workers_per_gather 0" in result.stdout
+    assert "enable_memoize off" in result.stdout
 
 
 def test_benchmark_views_refuse_a_server_that_answers_to_other_hosts():
