@@ -1156,7 +1156,7 @@ def _warm_p50(port: int, path: str, cookie: str, count: int = 20) -> float:
     return statistics.median(_request(port, "GET", path, cookie)[1] for _ in range(count))
 
 
-def _fresh_worker_first_requests(servers, large, paths) -> list[tuple[str, float, float]]:
+def _fresh_worker_first_requests(servers, paths) -> list[tuple[str, float, float]]:
     """(name, p50, max) of the first request a just-forked worker serves, per page, at 100,000
     patients: what gunicorn's recycling costs the one request that meets a new worker."""
     process, port = servers["large"]
@@ -1284,7 +1284,7 @@ def run() -> None:
                 if name in FRESH_PAGES and (not chosen or name in chosen.split(","))
             ]
             fresh = _fresh_worker_first_requests(
-                servers, large, [("hello (signed in)", large["hello"], nurse_cookie), *chosen_fresh]
+                servers, [("hello (signed in)", large["hello"], nurse_cookie), *chosen_fresh]
             )
             warm = {row["name"]: row["p50"] for row in rows}
             warm["hello (signed in)"] = _warm_p50(large_port, large["hello"], nurse_cookie)
