@@ -51,6 +51,7 @@ import inspect
 import json
 import os
 import re
+import runpy
 import shutil
 import signal
 import statistics
@@ -73,8 +74,8 @@ PAGE_SECONDS = 20  # most single-request timing one page gets
 WRK_ROUNDS = 2
 POST_CLIENTS = 4
 POST_THROUGHPUT_ITEMS = 120
-# The app server's workers, as deploy/gunicorn.conf.py counts them.
-WORKERS = int(os.environ.get("GUNICORN_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
+# The app server's workers, read from the gunicorn file the servers run with.
+WORKERS = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))["workers"]
 WARM_ROUNDS = 3
 # Before a POST's samples its workers are warmed on the page it is sent from.
 POST_PAGES = {"intake submit": "intake: review", "visit POST": "visit form"}
