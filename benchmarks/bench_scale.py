@@ -45,6 +45,7 @@ project root:
 """
 
 import concurrent.futures
+import contextlib
 import datetime
 import http.client
 import inspect
@@ -1142,7 +1143,9 @@ def _replace_workers(master: int) -> None:
     the next requests (a request sent before they are up waits in the socket's queue)."""
     old = _workers(master)
     for pid in old:
-        os.kill(pid, signal.SIGTERM)
+        # One may have ended meanwhile (a worker that had served its share of requests).
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 30
     while old & _workers(master):
         if time.monotonic() > deadline:
